@@ -1,0 +1,49 @@
+// @ts-check
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import mdx from '@astrojs/mdx';
+import { unified } from '@astrojs/markdown-remark';
+import { remarkDiagrams } from './src/site/diagrams/remark-diagrams.ts';
+import { siteSettings } from './src/site/settings.ts';
+import { chapters } from './src/site/chapters.ts';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  site: siteSettings.site,
+  base: siteSettings.base,
+  trailingSlash: 'ignore',
+  server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
+  markdown: {
+    // Astro 7's default processor ignores remark/rehype plugins: the diagram plugin needs unified.
+    processor: unified({
+      remarkPlugins: [[remarkDiagrams, { cacheDir: `${root}content/_diagrams`, root }]],
+    }),
+  },
+  integrations: [
+    starlight({
+      title: 'Kubernetes Networking, Hands-On',
+      description: 'How Kubernetes networking really works, with labs you run on your own machine and see pass or fail.',
+      logo: { src: './src/assets/logo.svg', alt: '', replacesTitle: false },
+      favicon: '/favicon.svg',
+      social: [{ icon: 'github', label: 'Source on GitHub', href: siteSettings.repo }],
+      editLink: { baseUrl: `${siteSettings.repo}/edit/main/` },
+      lastUpdated: true,
+      customCss: ['./src/styles/guide.css'],
+      markdown: { processedDirs: ['./content'] },
+      head: [
+        { tag: 'meta', attrs: { property: 'og:type', content: 'website' } },
+      ],
+      expressiveCode: {
+        themes: ['github-dark', 'github-light'],
+        styleOverrides: { borderRadius: '0.4rem' },
+      },
+      sidebar: [
+        { label: 'Start here', items: [{ slug: 'index', label: 'Introduction' }, { slug: 'running-the-labs' }] },
+        ...chapters.map(({ label, dir }) => ({ label, items: [{ autogenerate: { directory: `content/${dir}` } }] })),
+      ],
+    }),
+    mdx(),
+  ],
+});

@@ -1,0 +1,1 @@
+export { default as CommandOutput } from './CommandOutput.astro';

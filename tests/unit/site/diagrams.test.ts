@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Root } from 'mdast';
+import { VFile } from 'vfile';
+import { findChromium } from '../../../src/site/diagrams/browser.ts';
+import { DiagramCache } from '../../../src/site/diagrams/cache.ts';
+import { diagramKey } from '../../../src/site/diagrams/key.ts';
+import { lintDiagram, remarkDiagrams } from '../../../src/site/diagrams/remark-diagrams.ts';
+
+const good = 'flowchart LR\n  accTitle: Two boxes\n  accDescr: A points at B.\n  A --> B';
+
+function tree(source: string): Root {
+  return { type: 'root', children: [{ type: 'code', lang: 'mermaid', value: source, position: { start: { line: 7, column: 1 }, end: { line: 11, column: 1 } } }] };
+}
+
+function page(root: string) {
+  return new VFile({ path: join(root, 'content/page.mdx') });
+}
+
+describe('diagram key', () => {
+  it('changes with the source and the Mermaid version, not with surrounding whitespace', () => {
+    assert.equal(diagramKey(good, '11.0.0'), diagramKey(`\n${good}\n\n`, '11.0.0'));
+    assert.notEqual(diagramKey(good, '11.0.0'), diagramKey(`${good}\n  B --> C`, '11.0.0'));
+    assert.notEqual(diagramKey(good, '11.0.0'), diagramKey(good, '11.1.0'));
+  });
+});
+
+describe('lintDiagram', () => {
+  it('accepts a diagram with an accessible title and description', () => {
+    assert.deepEqual(lintDiagram(good), []);
+  });
+  it('names both missing accessibility lines', () => {
+    const problems = lintDiagram('flowchart LR\n  A --> B');
+    assert.equal(problems.length, 2);
+    assert.match(problems[0]!, /accTitle/);
+    assert.match(problems[1]!, /accDescr/);
+  });
+});
+
+describe('findChromium', () => {
+  it('prefers CHROMIUM_PATH and refuses one that does not exist', () => {
+    assert.equal(findChromium({ CHROMIUM_PATH: '/opt/c' }, (p) => p === '/opt/c'), '/opt/c');
+    assert.throws(() => findChromium({ CHROMIUM_PATH: '/nope' }, () => false), /CHROMIUM_PATH is set to \/nope, which does not exist/);
+  });
+  it('returns undefined when no known browser exists', () => {
+    assert.equal(findChromium({}, () => false), undefined);
+  });
+});
+
+describe('remarkDiagrams', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'diagrams-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('uses the cache without a browser (cache hit)', async () => {
+    const cacheDir = join(root, 'hit');
+    await new DiagramCache(cacheDir).set(diagramKey(good), { light: '<svg id="l"><text>light</text></svg>', dark: '<svg id="d"><text>dark</text></svg>' });
+    const t = tree(good);
+    // A browser path that does not exist proves no browser was needed.
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      await remarkDiagrams({ cacheDir, root })(t, page(root));
+    } finally {
+      delete process.env.CHROMIUM_PATH;
+    }
+    const node = t.children[0] as unknown as { type: string; data: { hName: string; hChildren: { properties: { className: string[] } }[] } };
+    assert.equal(node.type, 'diagram');
+    assert.equal(node.data.hName, 'figure');
+    assert.deepEqual(node.data.hChildren.map((c) => c.properties.className[1]), ['diagram-light', 'diagram-dark']);
+  });
+
+  it('fails with the file, line and the fix when a diagram is missing and no browser exists', async () => {
+    const cacheDir = join(root, 'nobrowser');
+    process.env.CHROMIUM_PATH = '/bin/false';
+    try {
+      await assert.rejects(remarkDiagrams({ cacheDir, root })(tree(`${good}\n  B --> C`), page(root)), (error: Error) => {
+        assert.match(error.message, /content\/page\.mdx:7/);
+        assert.match(error.message, /no browser could be started/);
+        assert.match(error.message, /apt-get install chromium/);
+        return true;
+      });
+    } finally {
+      delete process.env.CHROMIUM_PATH;
+    }
+    assert.deepEqual(await readdir(cacheDir).catch(() => []), []);
+  });
+
+  it('refuses a diagram without an accessible title, naming file and line', async () => {
+    await assert.rejects(remarkDiagrams({ cacheDir: join(root, 'lint'), root })(tree('flowchart LR\n A --> B'), page(root)), /content\/page\.mdx:7: diagram: it has no accessible title/);
+  });
+
+  it('renders a missing diagram in both themes and caches it (cache miss)', async () => {
+    const cacheDir = join(root, 'miss');
+    const source = `${good}\n  B --> C${Date.now()}`;
+    await remarkDiagrams({ cacheDir, root })(tree(source), page(root));
+    const cached = await new DiagramCache(cacheDir).get(diagramKey(source));
+    assert.ok(cached);
+    assert.match(cached.light, /<svg[^>]+id="diagram-[0-9a-f]{16}-light-0"/);
+    assert.match(cached.dark, /<svg[^>]+id="diagram-[0-9a-f]{16}-dark-0"/);
+    assert.match(cached.light, /<title[^>]*>Two boxes<\/title>/);
+  });
+
+  it('reports a diagram Mermaid cannot parse, with file and line', async () => {
+    await assert.rejects(
+      remarkDiagrams({ cacheDir: join(root, 'bad'), root })(tree('flowchart LR\n  accTitle: x\n  accDescr: y\n  A -->> ((B'), page(root)),
+      /content\/page\.mdx:7: Mermaid could not parse this diagram/,
+    );
+  });
+});
