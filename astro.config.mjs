@@ -5,8 +5,10 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { remarkDiagrams } from './src/site/diagrams/remark-diagrams.ts';
+import { remarkBaseLinks } from './src/site/links/remark-base-links.ts';
 import { siteSettings } from './src/site/settings.ts';
 import { chapters } from './src/site/chapters.ts';
+import { labIntegration } from './src/server/astro-integration.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -18,7 +20,10 @@ export default defineConfig({
   markdown: {
     // Astro 7's default processor ignores remark/rehype plugins: the diagram plugin needs unified.
     processor: unified({
-      remarkPlugins: [[remarkDiagrams, { cacheDir: `${root}content/_diagrams`, root }]],
+      remarkPlugins: [
+        [remarkDiagrams, { cacheDir: `${root}content/_diagrams`, root }],
+        [remarkBaseLinks, { base: siteSettings.base }],
+      ],
     }),
   },
   integrations: [
@@ -35,15 +40,12 @@ export default defineConfig({
       head: [
         { tag: 'meta', attrs: { property: 'og:type', content: 'website' } },
       ],
-      expressiveCode: {
-        themes: ['github-dark', 'github-light'],
-        styleOverrides: { borderRadius: '0.4rem' },
-      },
       sidebar: [
         { label: 'Start here', items: [{ slug: 'index', label: 'Introduction' }, { slug: 'running-the-labs' }] },
         ...chapters.map(({ label, dir }) => ({ label, items: [{ autogenerate: { directory: `content/${dir}` } }] })),
       ],
     }),
     mdx(),
+    labIntegration(),
   ],
 });

@@ -45,7 +45,8 @@ export async function findBrokenLinks(dist: string, base = '/'): Promise<BrokenL
     for (const match of html.matchAll(attributePattern)) {
       const link = decodeEntities(match[1]!);
       if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(link) || link === '') continue; // external, mailto:, data:
-      const url = new URL(link, `http://site${path}`);
+      // Built files sit at dist/<path>; the browser sees them at <base><path>.
+      const url = new URL(link, `http://site${base.replace(/\/$/, '')}${path}`);
       let target = decodeURIComponent(url.pathname);
       if (!target.startsWith(base)) {
         broken.push({ page: path, link, reason: `outside the base path ${base}` });

@@ -18,7 +18,7 @@ let renderer: { executablePath: string | undefined; render: MermaidRenderer } | 
 function getRenderer(): MermaidRenderer {
   // One renderer per browser path: it keeps one Chromium open while any page is rendering.
   const executablePath = findChromium();
-  if (renderer?.executablePath !== executablePath) {
+  if (!renderer || renderer.executablePath !== executablePath) {
     renderer = { executablePath, render: createMermaidRenderer({ launchOptions: { executablePath, args: chromiumArgs } }) };
   }
   return renderer.render;

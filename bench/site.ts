@@ -1,0 +1,121 @@
+/**
+ * `npm run bench` (site part): the figures the site's budgets are about. A benchmark, not a test:
+ * it prints numbers and flags the ones over budget; it never fails CI.
+ *
+ *   build      cold production build time (diagram cache kept: that is the normal case)
+ *   weight     JS and CSS each built page loads, gzip, after the idle search UI has loaded
+ *   lighthouse accessibility, best practices, SEO and performance for the home page and a chapter
+ *   growth     (--growth) build time for the skeleton plus N synthetic pages / diagrams
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, findChromium } from '../src/site/diagrams/browser.ts';
+import { scratchSite } from '../tests/support/scratch-site.ts';
+import { builtPages } from '../tests/e2e/support.ts';
+
+const port = 4398;
+const origin = `http://127.0.0.1:${port}`;
+const budget = { jsKiB: 40, cssKiB: 20, buildSeconds: 20 };
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env } });
+    child.on('close', (code) => (code === 0 ? resolve(0) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+export async function benchBuild(): Promise<number> {
+  await rm('dist', { recursive: true, force: true });
+  await rm('.astro', { recursive: true, force: true });
+  await rm('node_modules/.astro', { recursive: true, force: true });
+  const started = performance.now();
+  await run(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build']);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`build: cold production build of ${builtPages().length} pages in ${seconds.toFixed(1)} s (budget ${budget.buildSeconds} s)${seconds > budget.buildSeconds ? '  OVER BUDGET' : ''}`);
+  return seconds;
+}
+
+function serve(): ChildProcess {
+  return spawn(process.execPath, ['tests/support/static-server.ts', 'dist', String(port)], { stdio: 'ignore' });
+}
+
+export async function benchWeight(): Promise<void> {
+  const server = serve();
+  await new Promise((r) => setTimeout(r, 500));
+  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+  try {
+    console.log('weight: per page, gzip KiB, after load and idle (includes Starlight and the idle search UI)');
+    console.log('  page                                   JS    CSS   scripts of ours');
+    for (const path of builtPages()) {
+      const page = await browser.newPage();
+      const sizes = { js: 0, css: 0 };
+      const ours: string[] = [];
+      page.on('response', async (response) => {
+        const type = response.request().resourceType();
+        if (type !== 'script' && type !== 'stylesheet') return;
+        const body = await response.body().catch(() => Buffer.alloc(0));
+        const gz = gzipSync(body).length;
+        if (type === 'script') {
+          sizes.js += gz;
+          // Our scripts come from our components (src/components, src/server); Starlight's from its own.
+          if (/\/_astro\/(Lab|LabStep|lab|terminal|replay)/i.test(response.url())) ours.push(`${response.url().split('/').pop()} ${kib(gz)}`);
+        } else sizes.css += gz;
+      });
+      await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+      await page.waitForTimeout(1500); // Starlight loads the search UI when the browser is idle
+      const over = sizes.js / 1024 > budget.jsKiB || sizes.css / 1024 > budget.cssKiB ? '  OVER BUDGET' : '';
+      console.log(`  ${path.padEnd(36)} ${kib(sizes.js).padStart(5)} ${kib(sizes.css).padStart(6)}   ${ours.join(', ') || 'none'}${over}`);
+      await page.close();
+    }
+    console.log(`  budgets: JS <= ${budget.jsKiB} KiB, CSS <= ${budget.cssKiB} KiB on a page without a lab component`);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+export async function benchLighthouse(paths: string[]): Promise<void> {
+  const { default: lighthouse } = await import('lighthouse');
+  const chromeLauncher = await import('chrome-launcher');
+  const server = serve();
+  await new Promise((r) => setTimeout(r, 500));
+  const chrome = await chromeLauncher.launch({ chromePath: findChromium(), chromeFlags: ['--headless=new', ...chromiumArgs] });
+  try {
+    console.log('lighthouse: accessibility / best practices / SEO / performance (budget 100 / 100 / 100 / >= 95)');
+    for (const path of paths) {
+      const result = await lighthouse(`${origin}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['accessibility', 'best-practices', 'seo', 'performance'] });
+      const c = result!.lhr.categories;
+      const score = (k: string) => Math.round((c[k]?.score ?? 0) * 100);
+      const failing = Object.values(result!.lhr.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary').map((a) => a.id);
+      console.log(`  ${path.padEnd(28)} ${score('accessibility')} / ${score('best-practices')} / ${score('seo')} / ${score('performance')}${failing.length ? `   failing audits: ${failing.join(', ')}` : ''}`);
+    }
+  } finally {
+    await chrome.kill();
+    server.kill();
+  }
+}
+
+export async function benchGrowth(): Promise<void> {
+  const page = (i: number, diagram: boolean) =>
+    `---\ntitle: Page ${i}\ndescription: Synthetic page ${i}.\n---\n\n${'Some prose about veth pairs and bridges. '.repeat(200)}\n\n` +
+    (diagram ? `\`\`\`mermaid\nflowchart LR\n  accTitle: Diagram ${i}\n  accDescr: Synthetic diagram ${i}.\n  A${i} --> B${i}\n\`\`\`\n` : '');
+  console.log('growth: scratch builds (first diagram renders are uncached, then cached)');
+  for (const [pages, diagrams] of [[0, false], [40, false], [40, true]] as const) {
+    const files = Object.fromEntries(Array.from({ length: pages }, (_, i) => [`network-model/p${i}.mdx`, page(i, diagrams)]));
+    const site = await scratchSite(files);
+    try {
+      let started = performance.now();
+      await site.build();
+      const first = (performance.now() - started) / 1000;
+      started = performance.now();
+      await site.build();
+      const second = (performance.now() - started) / 1000;
+      console.log(`  +${String(pages).padStart(2)} pages${diagrams ? ' with a diagram each' : ''}: ${first.toFixed(1)} s, rebuild ${second.toFixed(1)} s`);
+    } finally {
+      await site.remove();
+    }
+  }
+}

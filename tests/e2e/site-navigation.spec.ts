@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { chapters } from '../../src/site/chapters.ts';
+import { builtPages, watchProblems } from './support.ts';
+
+test('every built page loads with no console errors and no failed requests', async ({ page }) => {
+  const problems = watchProblems(page);
+  for (const path of builtPages()) {
+    await page.goto(path);
+    await expect(page.locator('main h1').first()).toBeVisible();
+  }
+  expect(problems).toEqual([]);
+});
+
+test('the sidebar lists the published chapters and leads to them', async ({ page }) => {
+  await page.goto('/running-the-labs/');
+  const sidebar = page.locator('nav[aria-label="Main"]');
+  await expect(sidebar.getByText('Start here')).toBeVisible();
+  const published = chapters.filter(({ dir }) => builtPages().some((p) => p.startsWith(`/${dir}/`)));
+  expect(published.length).toBeGreaterThanOrEqual(2);
+  for (const { label, dir } of published) {
+    await expect(sidebar.locator('summary', { hasText: label })).toBeVisible();
+    await sidebar.locator(`a[href="/${dir}/"]`).first().click();
+    await expect(page).toHaveURL(new RegExp(`/${dir}/$`));
+    await expect(page.locator(`nav[aria-label="Main"] a[href="/${dir}/"]`).first()).toHaveAttribute('aria-current', 'page');
+  }
+});
+
+test('a draft chapter is not published', async ({ page }) => {
+  const response = await page.goto('/services/');
+  expect(response?.status()).toBe(404);
+  await expect(page.locator('main')).toContainText(/not found/i);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  test('the menu opens, shows the chapters and navigates', async ({ page }) => {
+    const problems = watchProblems(page);
+    // The home page is a splash page without a sidebar; any chapter page has the menu.
+    await page.goto('/running-the-labs/');
+    const toggle = page.locator('button[popovertarget="starlight__sidebar"]');
+    await expect(toggle).toBeVisible();
+    await expect(page.locator('nav[aria-label="Main"]')).toBeHidden();
+    await toggle.click();
+    await expect.poll(() => page.locator('#starlight__sidebar').evaluate((el) => el.matches(':popover-open'))).toBe(true);
+    const link = page.locator('nav[aria-label="Main"] a[href="/network-model/"]').first();
+    await expect(link).toBeVisible();
+    await link.click();
+    await expect(page).toHaveURL(/\/network-model\/$/);
+    expect(problems).toEqual([]);
+  });
+});

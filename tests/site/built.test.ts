@@ -1,0 +1,78 @@
+/**
+ * Checks on the production build in dist/ (run after `npm run build`): every page that should be
+ * there is, drafts are not, each page carries its metadata, and no internal link is broken.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { findBrokenLinks, sourceOf } from '../support/links.ts';
+
+const dist = 'dist';
+const files = (await readdir('content', { recursive: true }))
+  .map(String)
+  .filter((f) => /\.mdx?$/.test(f) && !f.split('/').some((part) => part.startsWith('_')));
+
+function frontmatter(file: string): Record<string, unknown> {
+  const text = readFileSync(join('content', file), 'utf8');
+  return (parse(text.match(/^---\n([\s\S]*?)\n---/)?.[1] ?? '') ?? {}) as Record<string, unknown>;
+}
+function builtPath(file: string): string {
+  const slug = file.replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '');
+  return join(dist, slug, 'index.html');
+}
+const tracked = new Set(execFileSync('git', ['ls-files', 'content'], { encoding: 'utf8' }).split('\n'));
+const pages = files.filter((f) => frontmatter(f).draft !== true);
+const drafts = files.filter((f) => frontmatter(f).draft === true);
+
+describe('production build', () => {
+  it('has at least the home page, the labs page and two chapters', () => {
+    assert.ok(pages.length >= 4, `only ${pages.length} non-draft pages`);
+  });
+
+  for (const file of pages) {
+    it(`builds content/${file} with its metadata`, () => {
+      const path = builtPath(file);
+      assert.ok(existsSync(path), `content/${file} is not a draft but ${path} was not built`);
+      const html = readFileSync(path, 'utf8');
+      assert.match(html, /<link rel="canonical" href="https:\/\/[^"]+"/);
+      assert.match(html, /<meta property="og:title" content="[^"]+"/);
+      assert.match(html, /<meta name="description" content="[^"]+"/);
+      if (frontmatter(file).template !== 'splash') {
+        assert.match(html, /Edit page/, 'no edit link');
+        if (tracked.has(`content/${file}`)) assert.match(html, /Last updated/, 'no last-updated date for a committed page');
+      }
+    });
+  }
+
+  for (const file of drafts) {
+    it(`leaves the draft content/${file} out`, () => {
+      assert.equal(existsSync(builtPath(file)), false);
+    });
+  }
+
+  it('has a 404 page, a sitemap and a search index', () => {
+    for (const path of ['404.html', 'sitemap-index.xml', 'pagefind/pagefind.js']) assert.ok(existsSync(join(dist, path)), `${path} missing`);
+    const sitemap = readFileSync(join(dist, 'sitemap-0.xml'), 'utf8');
+    for (const file of pages) assert.ok(sitemap.includes(`/${file.replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '')}`), `${file} not in the sitemap`);
+  });
+
+  it('ships no Mermaid runtime and no diagram without its two themes', async () => {
+    const assets = await readdir(join(dist, '_astro'));
+    assert.equal(assets.filter((a) => /mermaid/i.test(a)).length, 0);
+    for (const file of pages) {
+      const html = readFileSync(builtPath(file), 'utf8');
+      const figures = html.match(/<figure class="diagram"/g)?.length ?? 0;
+      assert.equal(html.match(/class="diagram-variant diagram-dark"/g)?.length ?? 0, figures, `${file}: a diagram lacks its dark variant`);
+      assert.equal(html.match(/class="diagram-variant diagram-light"/g)?.length ?? 0, figures, `${file}: a diagram lacks its light variant`);
+    }
+  });
+
+  it('has no broken internal links or anchors', async () => {
+    const broken = await findBrokenLinks(dist, process.env.BASE_PATH ?? '/');
+    assert.deepEqual(broken.map((b) => `${sourceOf(b.page)}: "${b.link}": ${b.reason}`), []);
+  });
+});
