@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# Building blocks for sandbox labs: "nodes" and "pods" made of network namespaces.
+#
+# Source it from a lab script:   . "$LAB_LIB/sandbox.sh"
+# Every function runs inside the lab's outer namespace (target `host`), which the engine created
+# with a private /run and /etc/netns: `ip netns add` here never touches the machine's own network.
+#
+# The names mirror Kubernetes on purpose: a node's pods hang off a Linux bridge called cni0 (the
+# name the bridge CNI plugin uses), each pod's eth0 is one end of a veth pair whose other end is
+# plugged into that bridge, and the pod's default route points at the bridge's address.
+
+# Interface names are limited to 15 characters by the kernel.
+readonly SANDBOX_IFNAMSIZ=15
+
+# new_netns NAME
+#   A fresh network namespace with loopback up and IPv6 duplicate address detection off (without
+#   that, the first IPv6 packet waits about 2 s for the address to become usable).
+new_netns() {
+  local name=$1
+  ip netns add "$name"
+  ip -n "$name" link set lo up
+  ip netns exec "$name" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+# make_node NAME
+#   A "node": a namespace that forwards packets between its pods and the other nodes, the way a
+#   Kubernetes node's kernel does (IP forwarding on).
+make_node() {
+  local node=$1
+  new_netns "$node"
+  ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# link_nodes NODE_A ADDR_A NODE_B ADDR_B
+#   The "network between the nodes": one cable (a veth pair) with an eth0 at each end.
+#   ADDR_* are addresses with their prefix, e.g. 192.168.0.11/24.
+link_nodes() {
+  local node_a=$1 addr_a=$2 node_b=$3 addr_b=$4
+  ip -n "$node_a" link add eth0 type veth peer name eth0 netns "$node_b"
+  ip -n "$node_a" addr add "$addr_a" dev eth0
+  ip -n "$node_b" addr add "$addr_b" dev eth0
+  ip -n "$node_a" link set eth0 up
+  ip -n "$node_b" link set eth0 up
+}
+
+# make_bridge NODE GATEWAY MAC
+#   The node's cni0 bridge with the pod subnet's gateway address (e.g. 10.244.1.1/24).
+#   The MAC is pinned: a bridge otherwise takes the lowest MAC of its ports, so its address would
+#   change as pods come and go, and every pod's neighbour entry for the gateway would go stale.
+make_bridge() {
+  local node=$1 gateway=$2 mac=$3
+  ip -n "$node" link add cni0 type bridge
+  ip -n "$node" link set cni0 address "$mac"
+  ip -n "$node" addr add "$gateway" dev cni0
+  ip -n "$node" link set cni0 up
+}
+
+# make_pod NODE POD ADDR GATEWAY [MAC]
+#   A "pod": its own namespace whose eth0 is a veth pair's end; the other end, named veth-POD on
+#   the node, is plugged into cni0. ADDR has its prefix (10.244.1.2/24); GATEWAY is cni0's
+#   address without prefix (10.244.1.1). This is what the bridge CNI plugin does for each pod.
+make_pod() {
+  local node=$1 pod=$2 addr=$3 gateway=$4 mac=${5:-}
+  local host_end="veth-$pod"
+  if (( ${#host_end} > SANDBOX_IFNAMSIZ )); then
+    echo "make_pod: interface name $host_end is longer than $SANDBOX_IFNAMSIZ characters" >&2
+    return 1
+  fi
+  new_netns "$pod"
+  ip -n "$node" link add "$host_end" type veth peer name eth0 netns "$pod"
+  if [[ -n $mac ]]; then ip -n "$pod" link set eth0 address "$mac"; fi
+  ip -n "$node" link set "$host_end" master cni0
+  ip -n "$node" link set "$host_end" up
+  ip -n "$pod" addr add "$addr" dev eth0
+  ip -n "$pod" link set eth0 up
+  ip -n "$pod" route add default via "$gateway" dev eth0
+}
+
+# route_pod_cidr NODE CIDR VIA
+#   A host-gw route: "the pods in CIDR live behind the node at VIA". One per peer node; this is
+#   what Flannel's host-gw backend (or Calico without encapsulation) programs on every node.
+route_pod_cidr() {
+  local node=$1 cidr=$2 via=$3
+  ip -n "$node" route add "$cidr" via "$via" dev eth0
+}

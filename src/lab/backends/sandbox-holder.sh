@@ -1,0 +1,22 @@
+# The sandbox's holder: run by `unshare` inside the lab's fresh net + mount (+ user) namespaces.
+# It gives the namespace a private /run (so `ip netns add` keeps its mount points in here) and a
+# private /etc/netns (per-netns resolv.conf), brings up lo, says "ready", then sleeps until
+# `lab down` kills it. Everything the lab creates lives in these namespaces and dies with them.
+set -eu
+mount -t tmpfs -o mode=0755 lab-run /run
+mkdir -p /run/netns
+if [ -d /etc/netns ]; then
+  mount -t tmpfs -o mode=0755 lab-etc-netns /etc/netns
+else
+  # No /etc/netns on the host: overlay /etc with a throwaway upper layer so it can exist in here.
+  mkdir -p /run/.lab-etc/upper /run/.lab-etc/work
+  if mount -t overlay lab-etc -o lowerdir=/etc,upperdir=/run/.lab-etc/upper,workdir=/run/.lab-etc/work /etc; then
+    mkdir -p /etc/netns
+  else
+    echo "warning: no private /etc/netns (overlay refused); per-namespace resolv.conf unavailable" >&2
+  fi
+fi
+ip link set lo up
+sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 2>/dev/null || true
+echo ready
+exec sleep infinity </dev/null >/dev/null 2>&1

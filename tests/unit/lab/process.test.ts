@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { runCommand, bashArgs } from '../../../src/lab/process/index.ts';
+import type { SpawnSpec } from '../../../src/lab/process/index.ts';
+
+function bash(cmd: string): SpawnSpec {
+  return { file: 'bash', args: bashArgs(cmd), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: process.cwd() };
+}
+
+/** Pids of live (non-zombie) processes whose argv[0] starts with `marker` (set with `exec -a`). */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (cmdline.startsWith(marker) && state !== 'Z' && Number(entry) !== process.pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+async function waitUntilGone(marker: string, ms = 3000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = processesWith(marker);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    left = processesWith(marker);
+  }
+  return left;
+}
+
+test('exit codes are reported as they are', async () => {
+  assert.equal((await runCommand(bash('exit 0'))).exitCode, 0);
+  assert.equal((await runCommand(bash('exit 3'))).exitCode, 3);
+  // -e: a failing line fails the command; pipefail: a failing pipe stage too.
+  assert.equal((await runCommand(bash('false; echo after'))).exitCode, 1);
+  assert.equal((await runCommand(bash('false | true'))).exitCode, 1);
+});
+
+test('output is streamed in order and kept for matching', async () => {
+  const chunks: string[] = [];
+  const result = await runCommand(bash('for i in 1 2 3; do echo line$i; sleep 0.05; done; echo oops >&2'), {
+    onOutput: (stream, data) => chunks.push(`${stream}:${data}`),
+  });
+  assert.equal(result.stdout, 'line1\nline2\nline3\n');
+  assert.equal(result.stderr, 'oops\n');
+  assert.deepEqual(chunks.filter((c) => c.startsWith('stdout:')), ['stdout:line1\n', 'stdout:line2\n', 'stdout:line3\n']);
+  assert.ok(result.durationMs >= 150, `took ${result.durationMs} ms`);
+});
+
+test('retained output is bounded but everything is streamed', async () => {
+  let streamed = 0;
+  const result = await runCommand(bash('head -c 300000 /dev/zero | tr "\\0" x; echo END'), {
+    maxBuffer: 10_000,
+    onOutput: (stream, data) => {
+      if (stream === 'stdout') streamed += data.length;
+    },
+  });
+  assert.equal(streamed, 300_004);
+  assert.equal(result.stdout.length, 10_000);
+  assert.ok(result.stdout.endsWith('xEND\n'));
+  assert.equal(result.truncated, true);
+});
+
+test('a timeout kills the whole group: SIGTERM, then SIGKILL for what ignores it', async () => {
+  const marker = `lab-test-timeout-${process.pid}`;
+  const started = Date.now();
+  const result = await runCommand(bash(`(trap '' TERM; exec -a ${marker} sleep 30) & exec -a ${marker}-parent sleep 30`), {
+    timeoutMs: 200,
+    graceMs: 300,
+  });
+  assert.equal(result.timedOut, true);
+  assert.equal(result.canceled, false);
+  assert.equal(result.exitCode, null);
+  assert.equal(result.message, 'timed out after 200 ms');
+  assert.ok(Date.now() - started < 2000, 'did not wait for sleep 30');
+  assert.deepEqual(await waitUntilGone(marker), [], 'no process of the group survives');
+});
+
+test('an AbortSignal cancels the command and its descendants', async () => {
+  const marker = `lab-test-cancel-${process.pid}`;
+  const controller = new AbortController();
+  const pending = runCommand(bash(`bash -c "exec -a ${marker} sleep 30" & bash -c "exec -a ${marker} sleep 30" & wait`), { signal: controller.signal });
+  const deadline = Date.now() + 3000;
+  while (processesWith(marker).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(processesWith(marker).length, 2, 'both grandchildren started');
+  controller.abort();
+  const result = await pending;
+  assert.equal(result.canceled, true);
+  assert.equal(result.timedOut, false);
+  assert.deepEqual(await waitUntilGone(marker), []);
+});
+
+test('background jobs a command leaves behind are killed when it exits', async () => {
+  const marker = `lab-test-leftover-${process.pid}`;
+  const result = await runCommand(bash(`(exec -a ${marker} sleep 30) & echo started`));
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.stdout, 'started\n');
+  assert.deepEqual(await waitUntilGone(marker), []);
+});
+
+test('a command that cannot start is reported, not thrown', async () => {
+  const result = await runCommand({ file: '/nonexistent/binary', args: [], env: {}, cwd: '/' });
+  assert.equal(result.exitCode, null);
+  assert.match(result.message ?? '', /could not start \/nonexistent\/binary/);
+});
+
+test('an already aborted signal runs nothing', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const result = await runCommand(bash('echo never'), { signal: controller.signal });
+  assert.equal(result.canceled, true);
+  assert.equal(result.stdout, '');
+});
