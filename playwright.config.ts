@@ -5,6 +5,11 @@ import { chromiumArgs, findChromium } from './src/site/diagrams/browser.ts';
 // download that these machines cannot make. CHROMIUM_PATH overrides the path.
 const executablePath = findChromium();
 const previewPort = Number(process.env.PREVIEW_PORT ?? 4399);
+// Lab components: the lab server (`npm start` with the fixture labs, its own build) and the same
+// build served statically (what online readers get).
+const labPort = Number(process.env.LAB_E2E_PORT ?? 4398);
+const labStaticPort = labPort - 1;
+const labDist = 'tests/.scratch/lab-dist';
 
 export default defineConfig({
   testDir: './tests/e2e',
@@ -24,8 +29,33 @@ export default defineConfig({
       testMatch: /site-.*\.spec\.ts/,
       use: { ...devices['Desktop Chrome'], baseURL: `http://127.0.0.1:${previewPort}`, launchOptions: { executablePath, args: chromiumArgs } },
     },
+    {
+      name: 'lab-live',
+      testMatch: /lab-live.*\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], baseURL: `http://127.0.0.1:${labPort}`, launchOptions: { executablePath, args: chromiumArgs } },
+    },
+    {
+      name: 'lab-static',
+      testMatch: /lab-static.*\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], baseURL: `http://127.0.0.1:${labStaticPort}`, launchOptions: { executablePath, args: chromiumArgs } },
+    },
   ],
   webServer: [
+    {
+      // `npm start` itself (rebuilds when stale), with the fixture labs next to the real ones.
+      command: `node src/server/start.ts`,
+      env: { PORT: String(labPort), LAB_EXTRA_DIR: 'tests/fixtures/labs', LAB_DIST: labDist },
+      url: `http://127.0.0.1:${labPort}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      gracefulShutdown: { signal: 'SIGINT', timeout: 10_000 },
+    },
+    {
+      command: `node tests/support/static-server.ts ${labDist} ${labStaticPort}`,
+      url: `http://127.0.0.1:${labStaticPort}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
     {
       // The production build, served as any static host would serve it.
       command: `node tests/support/static-server.ts dist ${previewPort}`,

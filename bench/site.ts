@@ -15,7 +15,7 @@ import { chromiumArgs, findChromium } from '../src/site/diagrams/browser.ts';
 import { scratchSite } from '../tests/support/scratch-site.ts';
 import { builtPages } from '../tests/e2e/support.ts';
 
-const port = 4398;
+const port = 4396;
 const origin = `http://127.0.0.1:${port}`;
 const budget = { jsKiB: 40, cssKiB: 20, buildSeconds: 20 };
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);

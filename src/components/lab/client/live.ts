@@ -8,10 +8,9 @@ import type { ServerMessage } from '../../../server/protocol.ts';
 import type { LabEvent, StepStatus } from '../../../lab/events.ts';
 import type { PageTerminal } from './terminal.ts';
 
-const configEl = document.getElementById('lab-server-config');
-if (configEl) start(JSON.parse(configEl.textContent ?? '{}') as LiveConfig);
+let terminalModule: Promise<typeof import('./terminal.ts')> | undefined;
+const loadTerminal = () => (terminalModule ??= import('./terminal.ts'));
 
-const loadTerminal = () => import('./terminal.ts');
 
 const MARKS: Partial<Record<StepStatus, [string, string]>> = {
   passed: ['✓', 'passed'],
@@ -141,9 +140,9 @@ function start(config: LiveConfig): void {
     };
     const owner: OpOwner = {
       onEvent(event) {
-        if (event.type === 'start') write(`\x1b[2m${event.target} $ ${event.command}\x1b[0m\n`);
+        if (event.type === 'start') write(`\x1b[1m${event.target} $ ${event.command}\x1b[0m\n`);
         else if (event.type === 'output') write(event.stream === 'stderr' ? `\x1b[33m${event.data}\x1b[0m` : event.data);
-        else if (event.type === 'end' && event.step !== step) write(`\x1b[2m(${event.step}: ${event.status})\x1b[0m\n`);
+        else if (event.type === 'end' && event.step !== step) write(`\x1b[1m(${event.step}: ${event.status})\x1b[0m\n`);
         else if (event.type === 'phase' && event.phase === 'setup') status.textContent = `Starting the lab ${lab} first…`;
       },
       onOp(message) {
@@ -203,7 +202,7 @@ function start(config: LiveConfig): void {
     const owner = (name: string): OpOwner => ({
       onEvent(event) {
         if (event.type === 'output') void log.get().then((t) => t.write(event.data));
-        else if (event.type === 'start') void log.get().then((t) => t.write(`\x1b[2m${event.target} $ ${event.command}\x1b[0m\n`));
+        else if (event.type === 'start') void log.get().then((t) => t.write(`\x1b[1m${event.target} $ ${event.command}\x1b[0m\n`));
       },
       onOp(message) {
         if (message.state === 'ended') {
@@ -267,3 +266,7 @@ function start(config: LiveConfig): void {
     });
   }
 }
+
+// Last, so every helper above is initialised before it runs.
+const configEl = document.getElementById('lab-server-config');
+if (configEl) start(JSON.parse(configEl.textContent ?? '{}') as LiveConfig);

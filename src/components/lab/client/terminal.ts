@@ -42,6 +42,8 @@ export async function createTerminal(container: HTMLElement, opts: { interactive
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
     fontSize: 14,
     scrollback: 2000,
+    // Keeps ANSI colours (a yellow stderr line on a white page) readable in both themes.
+    minimumContrastRatio: 4.5,
     theme: themeFrom(container),
   });
   const fit = new FitAddon();
