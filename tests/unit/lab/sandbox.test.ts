@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, chmodSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { rootNamespaceSnapshot } from '../../support/root-namespace.ts';
 import { loadLab, run, prove, up, verify, down, runStep, status, shellCommand, LabBusyError, type LabEvent } from '../../../src/lab/index.ts';
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lab-state-test-'));
@@ -18,18 +19,7 @@ const node = process.execPath;
 /** The number of checks (checks and exercises) in pod-network-by-hand, as the CLI summary counts them. */
 const podNetworkChecks = (await loadLab('pod-network-by-hand')).steps.filter((s) => s.type !== 'demo').length;
 
-/** Everything about the root namespace's network a lab could change. */
-function snapshot(): Record<string, string> {
-  const sh = (cmd: string) => spawnSync('bash', ['-c', cmd], { encoding: 'utf8' }).stdout;
-  return {
-    links: sh('ip -d link'),
-    routes: sh('ip route; ip -6 route'),
-    rules: sh('ip rule; ip -6 rule'),
-    netns: sh('ip netns list'),
-    iptables: sh('iptables-save 2>/dev/null | grep -v "^#"; ip6tables-save 2>/dev/null | grep -v "^#"'),
-    nft: sh('nft list ruleset 2>/dev/null'),
-  };
-}
+const snapshot = rootNamespaceSnapshot;
 
 let rootBefore: Record<string, string>;
 before(() => {
