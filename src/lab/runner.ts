@@ -249,7 +249,9 @@ function which(command: string): string | undefined {
 export async function doctor(lab: Lab): Promise<PrerequisiteResult[]> {
   const backend = await backendFor(lab);
   const results = await backend.preflight(lab);
-  for (const pre of lab.prerequisites) {
+  // The backend already checks its own tools (with a minimum version): don't list them twice.
+  const covered = new Set(results.map((r) => r.name.split(/\s/)[0]));
+  for (const pre of lab.prerequisites.filter((p) => !covered.has(p.command))) {
     const found = which(pre.command);
     results.push({ name: pre.command, ok: Boolean(found), why: pre.why, detail: found ?? 'not found on PATH', install: pre.install });
   }

@@ -36,3 +36,10 @@ test('doctor lists prerequisites with what was found', () => {
   assert.match(result.stdout, /^✓ unshare: \//m);
   assert.match(result.stdout, /^✓ namespaces: /m);
 });
+
+test('doctor lists a tool once when both the backend and the lab need it (helm for cni-cilium)', () => {
+  const result = cli('doctor', 'cni-cilium');
+  const helmLines = result.stdout.split('\n').filter((line) => /^[✓✗] helm\b/.test(line));
+  assert.equal(helmLines.length, 1, result.stdout);
+  assert.match(helmLines[0]!, /^[✓✗] helm >= \d+\.\d+\.\d+/);
+});
