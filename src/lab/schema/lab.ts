@@ -9,34 +9,57 @@ export const SUPPORTED_SCHEMA = 1;
 /** Kind only: the cluster the lab creates. */
 export const clusterSchema = z.strictObject({
   /** kind v1alpha4 Cluster config, relative to the lab folder. @example "kind.yaml" */
-  config: z.string().min(1),
-});
+  config: z
+    .string()
+    .min(1)
+    .meta({ description: 'Path of a kind `v1alpha4` Cluster config, relative to the lab folder. The cluster is named after the lab; `lab validate` checks the file.', examples: ['kind.yaml'] }),
+}).meta({ description: 'kind labs only (required there, refused for sandbox labs): the cluster the lab creates.' });
 
 /** A lab definition: `labs/<id>/lab.yaml`. See labs/README.md. */
 export const labSchema = z
   .strictObject({
     /** Format version; the engine refuses a newer one with an upgrade hint. @example 1 */
-    schema: z.literal(SUPPORTED_SCHEMA),
+    schema: z.literal(SUPPORTED_SCHEMA).meta({
+      description: 'Format version of this file; `1` is the only one so far. An engine older than the file refuses it and says how to update the guide.',
+      examples: [1],
+    }),
     /** Must equal the folder name; lowercase, digits, dashes. @example "pod-network-by-hand" */
-    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a lab id: lowercase letters, digits and dashes'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a lab id: lowercase letters, digits and dashes')
+      .meta({ description: 'The lab id: must equal the folder name (`labs/<id>/`); lowercase letters, digits and dashes. Chapters embed the lab by it (`<Lab id="<id>" />`) and the CLI takes it: `npm run lab -- run <id>`.', examples: ['pod-network-by-hand'] }),
     /** @example "Pod networking by hand" */
-    title: z.string().min(1),
+    title: z.string().min(1).meta({ description: 'The lab title, one line; shown on the lab card and by `lab list`.', examples: ['Pod networking by hand'] }),
     /** Slug of the chapter that embeds it. @example "network-model" */
-    chapter: z.string().min(1),
+    chapter: z.string().min(1).meta({ description: 'Slug of the chapter that embeds the lab: its folder under `content/`.', examples: ['network-model', 'cni'] }),
     /** `sandbox` (network namespaces, Linux only) or `kind` (a real cluster). */
-    backend: z.enum(['sandbox', 'kind']),
+    backend: z.enum(['sandbox', 'kind']).meta({
+      description: '`sandbox`: network namespaces inside one private outer namespace; Linux only, no Docker. `kind`: a real kind cluster named after the lab, with its own kubeconfig; needs Docker or Podman, kind and kubectl, and `cluster`.',
+      examples: ['sandbox', 'kind'],
+    }),
     /** Markdown, one paragraph: what the lab builds. */
-    summary: z.string().min(1),
+    summary: z.string().min(1).meta({
+      description: 'Markdown, one paragraph: what the lab builds. Write it with `>` to fold lines. `{{ path }}` reads a value from labs/versions.yaml.',
+      examples: ['Two nodes, two pods each, wired by hand with veth pairs, a bridge and routes.', 'A kind cluster running Cilium {{ cilium.version }} in tunnel mode.'],
+    }),
     /** Executables checked by `lab doctor <id>`, in addition to the backend's own. */
-    prerequisites: z.array(prerequisiteSchema).default([]),
+    prerequisites: z.array(prerequisiteSchema).default([]).meta({
+      description: "Executables the lab needs beyond the backend's own, checked by `npm run lab -- doctor <id>` and before `lab up`; default none.",
+    }),
     /** Kind only. */
     cluster: clusterSchema.optional(),
     /** Commands run by `lab up`, in order. */
-    setup: z.array(commandSchema).default([]),
+    setup: z.array(commandSchema).default([]).meta({
+      description: 'Commands `lab up` runs in order once the backend is ready (sandbox: the outer namespace; kind: the cluster). Each has `run` and may set `target` and `timeout` (default `2m`). A failure tears the lab down again.',
+    }),
     /** Commands run by `lab down`, before the backend removes the rest. */
-    teardown: z.array(commandSchema).default([]),
+    teardown: z.array(commandSchema).default([]).meta({
+      description: 'Commands `lab down` runs in order before the backend removes the rest (sandbox: every process and namespace; kind: the cluster); default none. Each may set `target` and `timeout` (default `30s`).',
+    }),
     /** The lab's steps, in order. */
-    steps: z.array(stepSchema).min(1, 'expected at least one step'),
+    steps: z.array(stepSchema).min(1, 'expected at least one step').meta({
+      description: "The lab's steps, in order; at least one. Each has a `type`: `demo`, `check` or `exercise`.",
+    }),
   })
   .superRefine((lab, ctx) => {
     const seen = new Map<string, number>();

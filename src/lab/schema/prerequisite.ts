@@ -4,24 +4,44 @@ import { z } from 'zod';
 export const installHintsSchema = z
   .strictObject({
     /** @example "apt-get install tcpdump" */
-    debian: z.string().optional(),
+    debian: z
+      .string()
+      .optional()
+      .meta({ description: 'Install command on Debian and Ubuntu.', examples: ['apt-get install tcpdump'] }),
     /** @example "dnf install tcpdump" */
-    fedora: z.string().optional(),
+    fedora: z
+      .string()
+      .optional()
+      .meta({ description: 'Install command on Fedora and RHEL-like systems.', examples: ['dnf install tcpdump'] }),
     /** @example "brew install tcpdump" */
-    macos: z.string().optional(),
+    macos: z
+      .string()
+      .optional()
+      .meta({ description: 'Install command on macOS (Homebrew).', examples: ['brew install tcpdump'] }),
     /** Anything else, e.g. a link to the install page. */
-    other: z.string().optional(),
+    other: z
+      .string()
+      .optional()
+      .meta({ description: 'Anything else, e.g. a link to the install page.', examples: ['https://kind.sigs.k8s.io/docs/user/quick-start/#installation'] }),
   })
-  .meta({ description: 'Install command per OS family.' });
+  .meta({ description: 'How to install it, per OS family; shown when it is missing.' });
 
 /** An executable the lab needs, checked by `lab doctor <id>`. */
-export const prerequisiteSchema = z.strictObject({
-  /** An executable looked up on PATH. @example "tcpdump" */
-  command: z.string().regex(/^[a-zA-Z0-9_.+-]+$/, 'expected an executable name'),
-  /** Why the lab needs it. @example "captures packets in step 4" */
-  why: z.string().min(1),
-  /** How to install it. */
-  install: installHintsSchema,
-});
+export const prerequisiteSchema = z
+  .strictObject({
+    /** An executable looked up on PATH. @example "tcpdump" */
+    command: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.+-]+$/, 'expected an executable name')
+      .meta({ description: 'Name of an executable looked up on PATH (a name, not a path or a command line).', examples: ['tcpdump', 'helm'] }),
+    /** Why the lab needs it. @example "captures packets in step 4" */
+    why: z
+      .string()
+      .min(1)
+      .meta({ description: 'Why the lab needs it: a phrase read after "needed because it" in the message shown when it is missing.', examples: ['captures packets in step 4'] }),
+    /** How to install it. */
+    install: installHintsSchema,
+  })
+  .meta({ description: 'An executable the lab needs, checked by `npm run lab -- doctor <id>` and before `lab up`.' });
 
 export type Prerequisite = z.infer<typeof prerequisiteSchema>;
