@@ -1,7 +1,7 @@
 /**
  * Lab page budgets: our JS on a lab page before first use (live client, replay button script),
  * and click-to-first-output of a sandbox step, cold (terminal not yet loaded) and warm.
- *   npx node bench/lab-page.ts        (builds nothing: serves tests/.scratch/lab-dist or dist)
+ *   npx node bench/lab-page.ts        (builds nothing: serves $LAB_DIST, else tests/.scratch/lab-dist or dist)
  * Budgets (issue 4): < 10 KiB gz of our JS before first use; first output < 300 ms.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { startLabServer } from '../src/server/server.ts';
 import { createEngine } from '../src/server/engine.ts';
 import { chromiumArgs, findChromium } from '../src/site/diagrams/browser.ts';
 
-const distDir = existsSync('tests/.scratch/lab-dist/index.html') ? 'tests/.scratch/lab-dist' : 'dist';
+const distDir = process.env.LAB_DIST ?? (existsSync('tests/.scratch/lab-dist/index.html') ? 'tests/.scratch/lab-dist' : 'dist');
 const engine = createEngine();
 const server = await startLabServer({ distDir, port: 0, engine });
 const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
@@ -49,7 +49,10 @@ try {
   await card.locator('[data-klab-status]').filter({ hasText: 'Start finished' }).waitFor({ timeout: 30_000 });
 
   const step = page.locator(`[data-klab="step"][data-klab-step="${STEP}"]`);
-  /** Click to the first output message, and to the output drawn in the terminal. */
+  /**
+   * Click to the first output message, to the output on screen (the plain-text view the page draws
+   * at once, or the terminal), and to the output drawn in the terminal (xterm, in a shadow root).
+   */
   const clickToOutput = async (hoverFirst: boolean) => {
     if (hoverFirst) {
       await step.locator('button[data-action="run"]').hover();
@@ -60,12 +63,16 @@ try {
       w.__out.length = 0;
       const section = document.querySelector(sel)!;
       const button = section.querySelector<HTMLButtonElement>('button[data-action="run"]')!;
+      const terminalText = () => (section.querySelector('.klab-term__host')?.shadowRoot ?? section).querySelector('.xterm-rows')?.textContent ?? '';
       const start = performance.now();
       button.click();
-      return new Promise<{ message: number; drawn: number }>((resolve) => {
+      return new Promise<{ message: number; shown: number; drawn: number }>((resolve) => {
+        let shown = 0;
         const poll = () => {
-          const rows = section.querySelector('.xterm-rows')?.textContent ?? '';
-          if (w.__out.length > 0 && rows.includes('default via')) resolve({ message: w.__out[0]! - start, drawn: performance.now() - start });
+          const now = performance.now() - start;
+          const inTerminal = terminalText().includes('default via');
+          if (!shown && (inTerminal || (section.querySelector('.klab-term__plain')?.textContent ?? '').includes('default via'))) shown = now;
+          if (w.__out.length > 0 && inTerminal) resolve({ message: w.__out[0]! - start, shown, drawn: now });
           else requestAnimationFrame(poll);
         };
         requestAnimationFrame(poll);
@@ -77,7 +84,7 @@ try {
   const cold = await clickToOutput(false);
   const termGz = ours.splice(0).reduce((n, r) => n + r.gz, 0);
   const warm: number[] = [];
-  for (let i = 0; i < 5; i++) warm.push((await clickToOutput(false)).drawn);
+  for (let i = 0; i < 5; i++) warm.push((await clickToOutput(false)).shown);
   warm.sort((a, b) => a - b);
   // A fresh page again, the pointer resting on Run before the click (as a reader's would).
   await page.reload({ waitUntil: 'networkidle' });
@@ -90,9 +97,10 @@ try {
   console.log(`lab page (${distDir}, /network-model/pod-to-pod/)`);
   console.log(`  our JS before first use: ${kib(beforeGz)} gz (${before.map((r) => `${r.url} ${kib(r.gz)}`).join(', ') || 'none'})  budget 10 KiB`);
   console.log(`  terminal JS loaded on first Run: ${kib(termGz)} gz`);
-  console.log(`  click to first output, cold (terminal loads on click): message ${cold.message.toFixed(0)} ms, drawn ${cold.drawn.toFixed(0)} ms  budget 300 ms`);
-  console.log(`  click to first output, cold, second page load, hover then click: message ${hovered.message.toFixed(0)} ms, drawn ${hovered.drawn.toFixed(0)} ms`);
-  console.log(`  click to first output drawn, warm: median ${warm[2]!.toFixed(0)} ms, max ${warm[4]!.toFixed(0)} ms (5 runs)`);
+  const fmt = (r: { message: number; shown: number; drawn: number }) => `message ${r.message.toFixed(0)} ms, on screen ${r.shown.toFixed(0)} ms, in the terminal ${r.drawn.toFixed(0)} ms`;
+  console.log(`  click to first output, cold (terminal loads on click): ${fmt(cold)}  budget 300 ms (on screen)`);
+  console.log(`  click to first output, cold, second page load, hover then click: ${fmt(hovered)}`);
+  console.log(`  click to first output on screen, warm: median ${warm[2]!.toFixed(0)} ms, max ${warm[4]!.toFixed(0)} ms (5 runs)`);
 } finally {
   await browser.close();
   await server.close();

@@ -4,7 +4,7 @@
  * extra folders (LAB_EXTRA_DIR=tests/fixtures/labs: browser tests use fixture labs).
  */
 import { down, listLabIds, loadLab, runStep, shellCommand, status, up } from '../lab/index.ts';
-import type { Lab, SpawnSpec, StepStatus } from '../lab/index.ts';
+import type { DownResult, Lab, SpawnSpec, StepStatus } from '../lab/index.ts';
 import type { LabEventListener } from '../lab/events.ts';
 import { defaultLabsDir } from '../lab/paths.ts';
 
@@ -18,7 +18,8 @@ export interface LabEngine {
   /** The lab, or undefined if no such lab exists (a broken lab.yaml throws). */
   load(id: string): Promise<Lab | undefined>;
   up(lab: Lab, opts: OpOptions): Promise<unknown>;
-  down(lab: Lab, opts: OpOptions): Promise<unknown>;
+  /** Runs the lab's teardown and removes its environment; `ok` false says what is left. */
+  down(lab: Lab, opts: OpOptions): Promise<DownResult>;
   /** Runs one step; resolves with its final status. */
   runStep(lab: Lab, stepId: string, opts: OpOptions): Promise<{ status: StepStatus; reason?: string }>;
   /** True if the lab's environment exists now (so a step can run). */

@@ -30,6 +30,12 @@ function button(text: string, action: string): HTMLButtonElement {
   return b;
 }
 
+/** Terminal output as plain text: escape sequences and carriage returns removed. */
+function plainText(data: string): string {
+  // eslint-disable-next-line no-control-regex
+  return data.replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\r/g, '');
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   e.className = className;
@@ -82,16 +88,48 @@ function start(config: LiveConfig): void {
     }
   }
 
-  /** A terminal created on first use inside `box`, for step output. */
+  /**
+   * Output inside `box`: shown at once as plain text, then in a terminal created on first use.
+   * Building the terminal is one long main-thread task; started at the click it delayed the first
+   * output (whose message waited behind it) past the 300 ms budget. So the code is fetched at the
+   * click, the first output is drawn as plain text, and the terminal is built after that frame;
+   * it replays everything written so far, colours included.
+   */
   function lazyOutput(box: HTMLElement, label: string) {
-    let term: Promise<PageTerminal> | undefined;
+    let term: PageTerminal | undefined;
+    let creating: Promise<PageTerminal> | undefined;
+    let plain: HTMLPreElement | undefined;
+    let backlog = '';
+    const create = () =>
+      (creating ??= loadTerminal()
+        .then((m) => m.createTerminal(box, { interactive: false, label }))
+        .then((t) => {
+          term = t;
+          plain?.remove();
+          plain = undefined;
+          if (backlog) t.write(backlog);
+          backlog = '';
+          return t;
+        }));
     return {
-      get: () => {
-        if (!term) {
-          box.hidden = false;
-          term = loadTerminal().then((m) => m.createTerminal(box, { interactive: false, label }));
+      /** Starts fetching the terminal code (no main-thread work of note). */
+      prefetch: () => void loadTerminal(),
+      write(data: string) {
+        box.hidden = false;
+        if (term) return term.write(data);
+        backlog += data;
+        if (!plain) {
+          plain = el('pre', 'klab-term__plain');
+          plain.style.cssText = 'margin:0;height:100%;overflow:hidden;white-space:pre-wrap;background:none;color:var(--klab-term-fg);font:14px/1.2 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+          box.prepend(plain);
         }
-        return term;
+        plain.append(plainText(data));
+        if (!creating) requestAnimationFrame(() => setTimeout(() => void create(), 0));
+      },
+      clear() {
+        backlog = '';
+        plain?.replaceChildren();
+        term?.clear();
       },
     };
   }
@@ -115,18 +153,7 @@ function start(config: LiveConfig): void {
     termBox.hidden = true;
     live.append(actions, termBox);
     const output = lazyOutput(termBox, `Output of step: ${title}`);
-    const pending: string[] = [];
-    let writing = false;
-    const write = (data: string) => {
-      pending.push(data);
-      if (writing) return;
-      writing = true;
-      void output.get().then((t) => {
-        t.write(pending.splice(0).join(''));
-        writing = false;
-        if (pending.length) write('');
-      });
-    };
+    const write = (data: string) => output.write(data);
     const finish = (text: string, statusName?: StepStatus) => {
       run.disabled = false;
       cancel.hidden = true;
@@ -167,8 +194,10 @@ function start(config: LiveConfig): void {
       mark.textContent = '';
       delete section.dataset.klabState;
       status.textContent = `${title}: running…`;
-      void output.get().then((t) => t.clear());
+      termBox.hidden = false;
+      output.clear();
       conn.send({ type: 'run', lab, step });
+      output.prefetch();
     });
     cancel.addEventListener('click', () => {
       conn.send({ type: 'cancel', lab });
@@ -201,8 +230,8 @@ function start(config: LiveConfig): void {
     const log = lazyOutput(logBox, `Lab ${lab}: start and teardown output`);
     const owner = (name: string): OpOwner => ({
       onEvent(event) {
-        if (event.type === 'output') void log.get().then((t) => t.write(event.data));
-        else if (event.type === 'start') void log.get().then((t) => t.write(`\x1b[1m${event.target} $ ${event.command}\x1b[0m\n`));
+        if (event.type === 'output') log.write(event.data);
+        else if (event.type === 'start') log.write(`\x1b[1m${event.target} $ ${event.command}\x1b[0m\n`);
       },
       onOp(message) {
         if (message.state === 'ended') {
