@@ -120,7 +120,6 @@ function start(config: LiveConfig): void {
         backlog += data;
         if (!plain) {
           plain = el('pre', 'klab-term__plain');
-          plain.style.cssText = 'margin:0;height:100%;overflow:hidden;white-space:pre-wrap;background:none;color:var(--klab-term-fg);font:14px/1.2 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
           box.prepend(plain);
         }
         plain.append(plainText(data));
