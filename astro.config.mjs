@@ -7,10 +7,12 @@ import { unified } from '@astrojs/markdown-remark';
 import { remarkDiagrams } from './src/site/diagrams/remark-diagrams.ts';
 import { remarkBaseLinks } from './src/site/links/remark-base-links.ts';
 import { siteSettings } from './src/site/settings.ts';
-import { chapters } from './src/site/chapters.ts';
+import { sidebarChapters } from './src/site/chapters.ts';
 import { labIntegration } from './src/server/astro-integration.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// `astro dev` shows draft pages, so it shows their chapters too.
+const showDrafts = process.argv.includes('dev');
 
 export default defineConfig({
   site: siteSettings.site,
@@ -55,7 +57,7 @@ export default defineConfig({
       ],
       sidebar: [
         { label: 'Start here', items: [{ slug: 'index', label: 'Introduction' }, { slug: 'running-the-labs' }] },
-        ...chapters.map(({ label, dir }) => ({ label, items: [{ autogenerate: { directory: `content/${dir}` } }] })),
+        ...sidebarChapters(`${root}content`, showDrafts).map(({ label, dir }) => ({ label, items: [{ autogenerate: { directory: `content/${dir}` } }] })),
       ],
     }),
     mdx(),
