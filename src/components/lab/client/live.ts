@@ -176,7 +176,7 @@ function start(config: LiveConfig): void {
         const s = message.status;
         const reason = message.message ? `: ${message.message}` : '';
         const label = s ? (MARKS[s]?.[1] ?? s) : message.ok ? 'done' : 'failed';
-        finish(`${title}: ${label}${reason}${(s === 'failed' || s === 'timed-out') && hint ? '. The hint below may help.' : ''}`, s ?? (message.ok ? 'done' : 'error'));
+        finish(`${title}: ${label}${reason}${(s === 'failed' || s === 'timed-out') && hint ? '. See the hint, now open above.' : ''}`, s ?? (message.ok ? 'done' : 'error'));
       },
       onError(message) {
         finish(message);
