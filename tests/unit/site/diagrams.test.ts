@@ -9,6 +9,7 @@ import { findChromium } from '../../../src/site/diagrams/browser.ts';
 import { DiagramCache } from '../../../src/site/diagrams/cache.ts';
 import { diagramKey } from '../../../src/site/diagrams/key.ts';
 import { lintDiagram, remarkDiagrams } from '../../../src/site/diagrams/remark-diagrams.ts';
+import { renderDiagrams } from '../../../src/site/diagrams/render.ts';
 
 const good = 'flowchart LR\n  accTitle: Two boxes\n  accDescr: A points at B.\n  A --> B';
 
@@ -112,5 +113,21 @@ describe('remarkDiagrams', () => {
       remarkDiagrams({ cacheDir: join(root, 'bad'), root })(tree('flowchart LR\n  accTitle: x\n  accDescr: y\n  A -->> ((B'), page(root)),
       /content\/page\.mdx:7: Mermaid could not parse this diagram/,
     );
+  });
+
+  it('renders diagrams from concurrent pages in one batch, each with its own ids and its own text', async () => {
+    const sources = ['First', 'Second', 'Third'].map((name) => `flowchart LR\n  accTitle: ${name} diagram\n  accDescr: d\n  A${name} --> B${name}`);
+    const keys = sources.map((source) => diagramKey(source));
+    // Three callers, as three pages being built at once would be.
+    const results = await Promise.all(sources.map((source, i) => renderDiagrams([{ key: keys[i]!, source }])));
+    results.forEach(([outcome], i) => {
+      assert.ok(outcome?.ok);
+      for (const theme of ['light', 'dark'] as const) {
+        const svg = outcome.diagram[theme];
+        assert.match(svg, new RegExp(`<svg[^>]+id="diagram-${keys[i]}-${theme}-0"`));
+        assert.doesNotMatch(svg, /guide-batch/);
+        assert.match(svg, new RegExp(`<title[^>]*>${['First', 'Second', 'Third'][i]} diagram</title>`));
+      }
+    });
   });
 });
