@@ -1,11 +1,14 @@
 /**
  * A plain static file server for tests: serves a folder the way GitHub Pages would
- * (directory -> index.html, 404.html for misses). Usage: node tests/support/static-server.ts <dir> <port>
+ * (directory -> index.html, 404.html for misses, gzip for text when the client accepts it, as
+ * static hosts do: page-weight and Lighthouse figures should count compressed bytes).
+ * Usage: node tests/support/static-server.ts <dir> <port>
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 const [dirArg = 'dist', portArg = '4399'] = process.argv.slice(2);
 const root = resolve(dirArg);
@@ -30,6 +33,9 @@ createServer(async (req, res) => {
   const file = await resolveFile(url.pathname);
   const status = file ? 200 : 404;
   const body = file ?? join(root, '404.html');
-  res.writeHead(status, { 'content-type': types[extname(body)] ?? 'application/octet-stream' });
-  createReadStream(body).on('error', () => res.end()).pipe(res);
+  const type = types[extname(body)] ?? 'application/octet-stream';
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && /^(text\/|application\/(json|xml)|image\/svg)/.test(type);
+  res.writeHead(status, { 'content-type': type, ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}) });
+  const stream = createReadStream(body).on('error', () => res.end());
+  (gzip ? stream.pipe(createGzip()) : stream).pipe(res);
 }).listen(Number(portArg), '127.0.0.1', () => console.log(`serving ${root} on http://127.0.0.1:${portArg}/`));
