@@ -23,6 +23,15 @@ export function guideContentLoader(base: string): Loader {
           return context.parseData({ ...props, data });
         },
       });
+      // The glob loader reuses a cached entry whose file content did not change, so a page built
+      // before its first commit would keep having no date. Fill those in; the changed digest makes
+      // the next build parse the file again, which settles it.
+      for (const entry of context.store.values()) {
+        const date = entry.filePath ? dates.get(path.resolve(entry.filePath)) : undefined;
+        if (date && entry.data.lastUpdated === undefined) {
+          context.store.set({ ...entry, data: { ...entry.data, lastUpdated: date }, digest: `${entry.digest ?? ''}+git${date.getTime()}` });
+        }
+      }
     },
   };
 }
