@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumArgs, findChromium } from './src/site/diagrams/browser.ts';
 
@@ -44,7 +46,8 @@ export default defineConfig({
     {
       // `npm start` itself (rebuilds when stale), with the fixture labs next to the real ones.
       command: `node src/server/start.ts`,
-      env: { PORT: String(labPort), LAB_EXTRA_DIR: 'tests/fixtures/labs', LAB_DIST: labDist },
+      // Its own lab state folder: labs run by hand or by other tests on this machine stay apart.
+      env: { PORT: String(labPort), LAB_EXTRA_DIR: 'tests/fixtures/labs', LAB_DIST: labDist, K8S_NET_LABS_STATE: path.join(os.tmpdir(), 'k8s-net-labs-e2e') },
       url: `http://127.0.0.1:${labPort}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 180_000,
