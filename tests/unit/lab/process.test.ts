@@ -1,36 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { runCommand, bashArgs } from '../../../src/lab/process/index.ts';
 import type { SpawnSpec } from '../../../src/lab/process/index.ts';
+import { processesWith } from '../../support/procs.ts';
+
+/** Pids of live processes whose argv[0] starts with `marker` (set with `exec -a`). */
+const processesStartingWith = (marker: string) => processesWith(marker, 'start');
 
 function bash(cmd: string): SpawnSpec {
   return { file: 'bash', args: bashArgs(cmd), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: process.cwd() };
 }
 
-/** Pids of live (non-zombie) processes whose argv[0] starts with `marker` (set with `exec -a`). */
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (cmdline.startsWith(marker) && state !== 'Z' && Number(entry) !== process.pid) found.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
 
 async function waitUntilGone(marker: string, ms = 3000): Promise<number[]> {
   const deadline = Date.now() + ms;
-  let left = processesWith(marker);
+  let left = processesStartingWith(marker);
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 25));
-    left = processesWith(marker);
+    left = processesStartingWith(marker);
   }
   return left;
 }
@@ -88,8 +75,8 @@ test('an AbortSignal cancels the command and its descendants', async () => {
   const controller = new AbortController();
   const pending = runCommand(bash(`bash -c "exec -a ${marker} sleep 30" & bash -c "exec -a ${marker} sleep 30" & wait`), { signal: controller.signal });
   const deadline = Date.now() + 3000;
-  while (processesWith(marker).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(processesWith(marker).length, 2, 'both grandchildren started');
+  while (processesStartingWith(marker).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(processesStartingWith(marker).length, 2, 'both grandchildren started');
   controller.abort();
   const result = await pending;
   assert.equal(result.canceled, true);

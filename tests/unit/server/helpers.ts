@@ -1,5 +1,5 @@
 /** Shared by the server tests: a running server on a random port, and a scripted client. */
-import { mkdtempSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,21 +85,6 @@ export async function authed(server: LabServer): Promise<Client> {
   return client;
 }
 
-/** Pids of live processes whose command line contains `marker`. */
-export function processesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (cmdline.includes(marker) && state !== 'Z') pids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
 
 /** Polls until `fn` returns true or the time is up; returns the last value. */
 export async function pollUntil(fn: () => boolean, timeoutMs: number, intervalMs = 50): Promise<boolean> {
@@ -125,3 +110,5 @@ export async function httpGet(server: LabServer, pathname: string, host?: string
     req.end();
   });
 }
+
+export { processesWith } from '../../support/procs.ts';
