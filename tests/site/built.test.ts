@@ -8,22 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { contentFiles, frontmatterOf, slugOf } from '../../src/site/content-files.ts';
 import { findBrokenLinks, sourceOf } from '../support/links.ts';
 
 const dist = 'dist';
-const files = (await readdir('content', { recursive: true }))
-  .map(String)
-  .filter((f) => /\.mdx?$/.test(f) && !f.split('/').some((part) => part.startsWith('_')));
-
-function frontmatter(file: string): Record<string, unknown> {
-  const text = readFileSync(join('content', file), 'utf8');
-  return (parse(text.match(/^---\n([\s\S]*?)\n---/)?.[1] ?? '') ?? {}) as Record<string, unknown>;
-}
-function builtPath(file: string): string {
-  const slug = file.replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '');
-  return join(dist, slug, 'index.html');
-}
+const files = contentFiles('content');
+const frontmatter = (file: string) => frontmatterOf(readFileSync(join('content', file), 'utf8'));
+const builtPath = (file: string) => join(dist, slugOf(file), 'index.html');
 const tracked = new Set(execFileSync('git', ['ls-files', 'content'], { encoding: 'utf8' }).split('\n'));
 const pages = files.filter((f) => frontmatter(f).draft !== true);
 const drafts = files.filter((f) => frontmatter(f).draft === true);
@@ -57,7 +48,7 @@ describe('production build', () => {
   it('has a 404 page, a sitemap and a search index', () => {
     for (const path of ['404.html', 'sitemap-index.xml', 'pagefind/pagefind.js']) assert.ok(existsSync(join(dist, path)), `${path} missing`);
     const sitemap = readFileSync(join(dist, 'sitemap-0.xml'), 'utf8');
-    for (const file of pages) assert.ok(sitemap.includes(`/${file.replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '')}`), `${file} not in the sitemap`);
+    for (const file of pages) assert.ok(sitemap.includes(`/${slugOf(file)}`), `${file} not in the sitemap`);
   });
 
   it('ships no Mermaid runtime and no diagram without its two themes', async () => {

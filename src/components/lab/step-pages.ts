@@ -4,16 +4,12 @@
  * chapter, or nowhere yet; the card links each step to where it really is (or not at all), so no
  * link points at an anchor that does not exist.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { contentFiles, slugOf } from '../../site/content-files.ts';
 
 const tag = /<LabStep\s+([^>]*?)\/?>/g;
 const attr = (attrs: string, name: string) => attrs.match(new RegExp(`\\b${name}="([^"]+)"`))?.[1];
-
-/** The page slug of a content file: `cni/index.mdx` -> `cni`, `cni/flannel.mdx` -> `cni/flannel`, `index.mdx` -> ``. */
-export function slugOf(file: string): string {
-  return file.replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '').split(path.sep).join('/');
-}
 
 let cached: Promise<Map<string, string[]>> | undefined;
 
@@ -21,8 +17,7 @@ let cached: Promise<Map<string, string[]>> | undefined;
 export function stepPages(contentDir = path.resolve('content')): Promise<Map<string, string[]>> {
   cached ??= (async () => {
     const map = new Map<string, string[]>();
-    const files = (await readdir(contentDir, { recursive: true })).map(String).filter((f) => f.endsWith('.mdx') && !f.split(path.sep).some((p) => p.startsWith('_'))).sort();
-    for (const file of files) {
+    for (const file of contentFiles(contentDir)) {
       for (const match of (await readFile(path.join(contentDir, file), 'utf8')).matchAll(tag)) {
         const lab = attr(match[1]!, 'lab');
         const step = attr(match[1]!, 'step');
