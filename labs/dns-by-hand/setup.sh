@@ -21,8 +21,6 @@ link_nodes node1 192.168.0.11/24 upstream 192.168.0.2/24
 ip -n node1 route add default via 192.168.0.2
 ip -n upstream route add 10.244.0.0/16 via 192.168.0.11
 make_bridge node1 10.244.1.1/24 02:42:0a:f4:01:01
-# Byte and packet counters on conntrack entries (shown in the conntrack steps).
-ip netns exec node1 sysctl -qw net.netfilter.nf_conntrack_acct=1
 
 make_pod node1 coredns 10.244.1.53/24 10.244.1.1 02:42:0a:f4:01:35
 make_pod node1 client 10.244.1.10/24 10.244.1.1 02:42:0a:f4:01:0a
@@ -82,6 +80,10 @@ table ip kube-proxy {
   }
 }
 NFT
+
+# Byte and packet counters on conntrack entries (shown in the conntrack steps). Set after the NAT
+# rules, which are what brings connection tracking into the node's namespace.
+ip netns exec node1 sysctl -qw net.netfilter.nf_conntrack_acct=1
 
 # NodeLocal DNSCache's part of the node: an interface that only holds the link-local address, and
 # the iptables rules node-cache installs so that queries to it skip connection tracking. node-cache
