@@ -24,9 +24,11 @@ say() {
 say before
 ./apply.sh deny-ingress | sed 's/^/  /'
 say after
-# The entry that lets it through (the probes of other steps leave TIME_WAIT entries: skip those).
-ip netns exec node1 conntrack -L -p tcp --orig-src 10.244.1.3 --orig-dst 10.244.1.2 --dport 80 2>/dev/null |
-  grep ESTABLISHED | sed 's/^/  node1 conntrack: /' || echo "  node1 conntrack: no ESTABLISHED entry"
+# The entry that lets it through, fetched by its exact tuple (a get, not a dump of the whole
+# table, which the probes of other steps have filled with TIME_WAIT entries).
+sport=$(ip netns exec client ss -tnH state established dst 10.244.1.2:80 | awk '{ split($3, a, ":"); print a[2]; exit }')
+ip netns exec node1 conntrack -G -p tcp -s 10.244.1.3 -d 10.244.1.2 --sport "${sport:-0}" --dport 80 2>/dev/null |
+  sed 's/^/  node1 conntrack: /' || echo "  node1 conntrack: no entry for port ${sport:-?}"
 
 if err=$(ip netns exec client socat -u OPEN:/dev/null TCP:10.244.1.2:80,connect-timeout=2 2>&1); then
   echo "a new connection from tools/client to shop/web:80: connected"
