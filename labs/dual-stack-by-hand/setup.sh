@@ -28,6 +28,9 @@ ip -n router addr add 203.0.113.1/24 dev wan
 ip -n router addr add 2001:db8:ff::1/64 dev wan
 ip -n ext addr add 203.0.113.10/24 dev eth0
 ip -n ext addr add 2001:db8:ff::10/64 dev eth0
+# The link to the outside has an MTU of 1280, IPv6's minimum (as a tunnel on the path would).
+ip -n router link set wan mtu 1280
+ip -n ext link set eth0 mtu 1280
 ip -n router link set wan up
 ip -n ext link set eth0 up
 ip -n ext route add default via 203.0.113.1
@@ -97,4 +100,15 @@ serve ext ext 80
 for node in node1 node2; do
   ip netns exec "$node" nft -f kube-proxy-ip.nft
   ip netns exec "$node" nft -f kube-proxy-ip6.nft
+done
+
+# A veth pair whose two ends have the same interface index in their namespaces (eth0 on both
+# sides, say) has its carrier change deferred by the kernel for up to a second, and until then IPv6
+# holds its addresses back. Wait for every veth to be operationally up, so the first packets of the
+# first step are not lost.
+for ns in $(ip netns list | cut -d' ' -f1); do
+  for _ in $(seq 150); do
+    ip -n "$ns" -o link show up type veth | grep -qv 'state UP' || break   # none left down
+    sleep 0.02
+  done
 done
