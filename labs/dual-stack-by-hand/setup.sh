@@ -96,6 +96,8 @@ serve() {
 serve web-a web-a 8080
 serve web-b web-b 8080
 serve ext ext 80
+# The same server bound to 0.0.0.0, as many are by default: an IPv4-only socket.
+ip netns exec web-a env SERVER_NAME_IS=web-a setsid -f busybox httpd -f -p 0.0.0.0:8081 -h "$LAB_DIR/www" >/dev/null 2>&1
 
 for node in node1 node2; do
   ip netns exec "$node" nft -f kube-proxy-ip.nft
