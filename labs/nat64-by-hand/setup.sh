@@ -53,6 +53,10 @@ echo 'nameserver 2001:db8:0:1::1' >/etc/netns/pod6/resolv.conf
 # NAT64 on the gateway: tayga's tun device, and routes that send the NAT64 prefix and tayga's IPv4
 # pool into it. tayga itself runs as a daemon.
 mkdir -p /run/tayga
+if [[ ! -c /dev/net/tun ]]; then
+  echo "tayga needs /dev/net/tun: load the tun module (sudo modprobe tun)" >&2
+  exit 1
+fi
 ip netns exec gw tayga --config tayga.conf --mktun >/dev/null
 ip -n gw link set nat64 up
 ip -n gw -6 route add 2001:db8:64::/96 dev nat64
