@@ -77,7 +77,7 @@ for file in "$conf_dir"/*.conflist; do
   if [[ -f $file ]]; then conflist=$file; break; fi
 done
 [[ -n $conflist ]] || { say "no network configuration in $conf_dir: the node is NotReady (NetworkReady=false)"; exit 1; }
-# One jq call reads the list: its name, cniVersion, disableCheck, then per plugin its type and its
+# One jq call reads the list: its name, cniVersion (unused here), disableCheck, then per plugin its type and its
 # stdin without prevResult (the plugin's own object plus "name", "cniVersion" and, as libcni's
 # injectRuntimeConfig does, a "runtimeConfig" with only the capabilities the plugin declares).
 if ! meta=$(jq -re --slurpfile caps "$lab_dir/pods/$pod.json" '
@@ -95,7 +95,7 @@ if ! meta=$(jq -re --slurpfile caps "$lab_dir/pods/$pod.json" '
   exit 1
 fi
 mapfile -t meta <<<"$meta"
-network=${meta[0]} cni_version=${meta[1]} disable_check=${meta[2]}
+network=${meta[0]} disable_check=${meta[2]}
 count=$(((${#meta[@]} - 3) / 2))
 types=("${meta[@]:3:count}")
 configs=("${meta[@]:3+count}")
