@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kindBackend, nodeName } from '../../../src/lab/backends/kind.ts';
 import type { Lab } from '../../../src/lab/schema/lab.ts';
+import { labStateDir } from '../../../src/lab/state.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakes = path.resolve(here, '../../fixtures/kind-fakes/bin');
@@ -31,6 +32,7 @@ function makeLab(id = 'kind-demo', steps: Lab['steps'] = []): Lab {
     prerequisites: [],
     cluster: { config: 'kind.yaml' },
     setup: [],
+    daemons: [],
     teardown: [],
     steps: steps.length > 0 ? steps : [{ id: 's', title: 't', type: 'demo', run: 'kubectl get nodes' }],
     dir,
@@ -39,7 +41,7 @@ function makeLab(id = 'kind-demo', steps: Lab['steps'] = []): Lab {
 }
 
 const log = (): string[] => (existsSync(process.env.FAKE_LOG!) ? readFileSync(process.env.FAKE_LOG!, 'utf8').trim().split('\n') : []);
-const stateDir = (id: string): string => path.join(tmp, 'state', id);
+const stateDir = (id: string): string => labStateDir({ id, dir: path.join(tmp, 'labs', id) });
 
 beforeEach(() => {
   saved = { ...process.env };

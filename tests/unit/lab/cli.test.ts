@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ['src/lab/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
 test('list --json gives id, title, chapter and backend of every lab', () => {
   const result = cli('list', '--json');

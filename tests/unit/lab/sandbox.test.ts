@@ -172,7 +172,7 @@ test('a stale sandbox state (holder gone) is detected and cleaned by the next up
 
 test('the CLI: run exits 0 and records an asciicast; --json emits events; bad input exits 2', () => {
   const cast = path.join(stateDir, 'run.cast');
-  const result = spawnSync(node, ['src/lab/cli/main.ts', 'run', 'pod-network-by-hand', '--record', cast], { encoding: 'utf8' });
+  const result = spawnSync(node, ['src/cli/main.ts', 'run', 'pod-network-by-hand', '--record', cast], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, new RegExp(`all ${podNetworkChecks} checks passed`));
   const [header, ...frames] = readFileSync(cast, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
@@ -181,15 +181,15 @@ test('the CLI: run exits 0 and records an asciicast; --json emits events; bad in
   assert.match(text, /pod-a.*\$ ip route/);
   assert.match(text, /default via 10\.244\.1\.1 dev eth0/);
 
-  const json = spawnSync(node, ['src/lab/cli/main.ts', 'run', 'runner-fixture', '--json', '--labs-dir', fixtures], { encoding: 'utf8', env: { ...process.env } });
+  const json = spawnSync(node, ['src/cli/main.ts', 'run', 'runner-fixture', '--json', '--labs-dir', fixtures], { encoding: 'utf8', env: { ...process.env } });
   assert.equal(json.status, 1, 'failed checks give exit status 1');
   const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as LabEvent);
   assert.ok(events.length > 0 && events.every((e) => typeof e.type === 'string'));
 
-  const unknownVerb = spawnSync(node, ['src/lab/cli/main.ts', 'frobnicate'], { encoding: 'utf8' });
+  const unknownVerb = spawnSync(node, ['src/cli/main.ts', 'frobnicate'], { encoding: 'utf8' });
   assert.equal(unknownVerb.status, 2);
   assert.match(unknownVerb.stderr, /^lab: unknown verb "frobnicate"; verbs: list, /);
-  const unknownLab = spawnSync(node, ['src/lab/cli/main.ts', 'up', 'no-such-lab'], { encoding: 'utf8' });
+  const unknownLab = spawnSync(node, ['src/cli/main.ts', 'up', 'no-such-lab'], { encoding: 'utf8' });
   assert.equal(unknownLab.status, 2);
   assert.match(unknownLab.stderr, /^lab: unknown lab "no-such-lab": no labs\/no-such-lab\/lab\.yaml\nknown labs: .*pod-network-by-hand/);
   assert.deepEqual(snapshot(), rootBefore);
@@ -202,7 +202,7 @@ test('rootless: an unprivileged user runs and proves the lab (user namespaces)',
   chmodSync(nobodyState, 0o777);
   try {
     for (const verb of ['run', 'prove']) {
-      const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, 'src/lab/cli/main.ts', verb, 'pod-network-by-hand'], {
+      const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, 'src/cli/main.ts', verb, 'pod-network-by-hand'], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, HOME: nobodyState, K8S_NET_LABS_STATE: nobodyState },
       });
@@ -218,7 +218,7 @@ test('rootless: an unprivileged user runs and proves the lab (user namespaces)',
 
 test('root fallback: without user namespaces the lab runs as root in net + mount namespaces', () => {
   assert.equal(process.getuid?.(), 0, 'this test needs root (CI runs as root)');
-  const result = spawnSync(node, ['src/lab/cli/main.ts', 'run', 'pod-network-by-hand'], { encoding: 'utf8', env: { ...process.env, LAB_SANDBOX_NO_USERNS: '1' } });
+  const result = spawnSync(node, ['src/cli/main.ts', 'run', 'pod-network-by-hand'], { encoding: 'utf8', env: { ...process.env, LAB_SANDBOX_NO_USERNS: '1' } });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /running as root in a private net \+ mount namespace instead/);
   assert.deepEqual(snapshot(), rootBefore);
