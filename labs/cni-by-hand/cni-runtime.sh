@@ -40,6 +40,12 @@ lab_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 netns=/run/netns/$pod
 
 say() { printf '%s\n' "$*" >&2; }
+# one_line TEXT: a plugin's (pretty-printed) error object on one line, for the log.
+one_line() {
+  local text=${1//$'\n'/ }
+  while [[ $text == *'  '* ]]; do text=${text//  / }; done
+  printf '%s' "${text:-(no output)}"
+}
 
 # The namespace is created and removed here, in the runtime's own mount namespace (pinned under
 # /run/netns, where `ip netns` and the steps find it); the plugins then run in the node's network
@@ -134,12 +140,20 @@ run_plugin() {
     CNI_ARGS=$cni_args CNI_PATH=$cni_path "$binary" <<<"$4"
 }
 
+# cached_result: the "result" member of the cache entry, which this script writes last.
+cached_result() {
+  local entry
+  entry=$(<"$cache_file")
+  entry=${entry#*\"result\":}
+  printf '%s' "${entry%\}}"
+}
+
 # del_list PREV_RESULT: DEL through the list in reverse; stops at the first failure, like libcni.
 del_list() {
   local i out
   for ((i = count - 1; i >= 0; i--)); do
     if ! out=$(run_plugin DEL "${types[i]}" "$ifname" "$(plugin_config "$i" "$1")"); then
-      say "DEL ${types[i]}: failed: ${out:-(no output)}"
+      say "DEL ${types[i]}: failed: $(one_line "$out")"
       return 1
     fi
     say "DEL ${types[i]}: ok"
@@ -154,7 +168,7 @@ add)
   result=null
   for ((i = 0; i < count; i++)); do
     if ! out=$(run_plugin ADD "${types[i]}" "$ifname" "$(plugin_config "$i" "$result")"); then
-      say "ADD ${types[i]}: failed: ${out:-(no output)}"
+      say "ADD ${types[i]}: failed: $(one_line "$out")"
       say "failed to set up the sandbox: tearing its network down again (DEL)"
       del_list null && exit 1
       say "teardown failed too: the sandbox $netns and what the plugins made stay until a DEL succeeds"
@@ -164,7 +178,8 @@ add)
     result=$out
   done
   mkdir -p "$cache_dir"
-  # The cache entry libcni writes (kind cniCacheV1): what DEL and CHECK will need later.
+  # The cache entry libcni writes (kind cniCacheV1): what DEL and CHECK will need later. The
+  # result is written last, so that cached_result can take it back without a JSON parser.
   printf '{"kind":"cniCacheV1","containerId":"%s","ifName":"%s","networkName":"%s","netns":"%s","capabilityArgs":%s,"result":%s}\n' \
     "$container_id" "$ifname" "$network" "$netns" "$(<"$lab_dir/pods/$pod.json")" "$result" >"$cache_file"
   printf '%s\n' "$result"
@@ -175,10 +190,10 @@ check)
     exit 0
   fi
   [[ -f $cache_file ]] || { say "no cached result for $pod: it has no attachment to check"; exit 1; }
-  cached=$(jq -c .result "$cache_file")
+  cached=$(cached_result)
   for ((i = 0; i < count; i++)); do
     if ! out=$(run_plugin CHECK "${types[i]}" "$ifname" "$(plugin_config "$i" "$cached")"); then
-      say "CHECK ${types[i]}: failed: ${out:-(no output)}"
+      say "CHECK ${types[i]}: failed: $(one_line "$out")"
       exit 1
     fi
     say "CHECK ${types[i]}: ok"
@@ -186,7 +201,7 @@ check)
   ;;
 del)
   cached=null
-  [[ -f $cache_file ]] && cached=$(jq -c .result "$cache_file")
+  [[ -f $cache_file ]] && cached=$(cached_result)
   del_list "$cached" || exit 1
   run_plugin DEL loopback lo "$loopback_conf" >/dev/null || true
   rm -f "$cache_file"

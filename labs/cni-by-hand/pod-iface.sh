@@ -6,8 +6,11 @@
 set -euo pipefail
 pod=${1:?usage: pod-iface.sh POD veth|ifb} kind=${2:?usage: pod-iface.sh POD veth|ifb}
 prefix=$([[ $kind == ifb ]] && echo bwp || echo veth)
-name=$(jq -r --arg ns "/run/netns/$pod" --arg prefix "$prefix" '
-  select(.netns == $ns) | .result.interfaces[] | select(.sandbox == null and (.name | startswith($prefix))) | .name' \
-  /run/node1/var/lib/cni/results/*)
+# The cache entry of the pod's sandbox, then the interface name in its result.
+entry=$(grep -l "\"netns\":\"/run/netns/$pod\"" /run/node1/var/lib/cni/results/* 2>/dev/null | head -n 1 || true)
+name=
+if [[ -n $entry ]]; then
+  name=$(grep -o "\"name\": *\"${prefix}[0-9a-f]*\"" "$entry" | head -n 1 | cut -d'"' -f4 || true)
+fi
 [[ -n $name ]] || { echo "no $kind for $pod in node1's cached results" >&2; exit 1; }
 echo "$name"

@@ -11,12 +11,17 @@ if [[ -z "${node}" ]]; then
   echo "pod ${pod} is not scheduled: kubectl -n cni-calico get pods" >&2
   exit 1
 fi
-# The pod's sandbox, then the network namespace the runtime pinned for it.
+# The pod's sandbox, then the network namespace containerd pinned for it (/var/run/netns/cni-<uuid>,
+# named in the sandbox's runtime spec).
 sandbox=$("${provider}" exec "${node}" crictl pods --namespace cni-calico --name "^${pod}\$" --state ready -q)
 if [[ -z "${sandbox}" ]]; then
   echo "no ready sandbox for ${pod} on ${node}" >&2
   exit 1
 fi
-netns=$("${provider}" exec "${node}" crictl inspectp -o go-template \
-  --template '{{range .info.runtimeSpec.linux.namespaces}}{{if eq .type "network"}}{{.path}}{{end}}{{end}}' "${sandbox}")
+spec=$("${provider}" exec "${node}" crictl inspectp "${sandbox}")
+netns=$(grep -o '/var/run/netns/cni-[0-9a-f-]*' <<<"${spec}" | head -n 1)
+if [[ -z "${netns}" ]]; then
+  echo "no network namespace in the sandbox of ${pod}" >&2
+  exit 1
+fi
 exec "${provider}" exec "${node}" nsenter --net="${netns}" "$@"
