@@ -18,20 +18,19 @@ export interface SandboxSupport {
  * each distribution uses: Ubuntu >= 23.10 restricts them with AppArmor, Debian's older kernels
  * with `kernel.unprivileged_userns_clone`, RHEL-likes by `user.max_user_namespaces=0`.
  */
-export function usernsDiagnosis(): { cause: string; fix: InstallHints } {
-  const info = systemInfo();
+export function usernsDiagnosis(read: (name: string) => string | undefined = sysctl, info = systemInfo()): { cause: string; fix: InstallHints } {
   const fix: InstallHints = {};
   const causes: string[] = [];
-  if (sysctl('kernel.apparmor_restrict_unprivileged_userns') === '1') {
+  if (read('kernel.apparmor_restrict_unprivileged_userns') === '1') {
     causes.push('AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, the default since Ubuntu 23.10)');
     fix.debian =
       'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (until reboot; or give unshare an AppArmor profile with the `userns` permission), or run the lab as root';
   }
-  if (sysctl('kernel.unprivileged_userns_clone') === '0') {
+  if (read('kernel.unprivileged_userns_clone') === '0') {
     causes.push('the kernel refuses them (kernel.unprivileged_userns_clone=0)');
     fix.debian ??= 'sudo sysctl -w kernel.unprivileged_userns_clone=1, or run the lab as root';
   }
-  if (sysctl('user.max_user_namespaces') === '0') {
+  if (read('user.max_user_namespaces') === '0') {
     causes.push('user.max_user_namespaces is 0');
     fix.fedora = 'sudo sysctl -w user.max_user_namespaces=28633 (persist it in /etc/sysctl.d/), or run the lab as root';
     fix.debian ??= fix.fedora;

@@ -2,6 +2,7 @@ import type { LabCommand } from '../schema/command.ts';
 import type { SpawnSpec } from '../backends/types.ts';
 import type { CommandResult } from '../process/types.ts';
 import { runCommand } from '../process/run-command.ts';
+import { faultPoint } from '../fault.ts';
 import { failureReason, firstLine, statusOf, type Ctx } from './context.ts';
 
 /** Spawns one attempt of a command on a target, streaming its output as events. */
@@ -20,6 +21,9 @@ export async function exec(ctx: Ctx, stepKey: string, title: string, target: str
     timeoutMs,
     signal,
     onOutput: (stream, data) => ctx.emit({ type: 'output', lab, step: stepKey, stream, data }),
+    onSpawn: () => {
+      if (stepKey.startsWith('setup.')) faultPoint('setup-running');
+    },
   });
 }
 

@@ -4,7 +4,6 @@ import type { Step } from '../schema/step.ts';
 import type { SpawnSpec } from '../backends/types.ts';
 import { backendFor } from '../backends/index.ts';
 import { LabError } from '../errors.ts';
-import { faultPoint } from '../fault.ts';
 import { runLabCommand, succeeded } from './commands.ts';
 import { context, DEFAULT_SETUP_TIMEOUT, DEFAULT_STEP_TIMEOUT, failureReason, locked, note, phase, statusOf, type Ctx, type RunOptions } from './context.ts';
 import { daemonStatuses, startDaemons, stopDaemons, type DaemonStatus } from './daemons.ts';
@@ -76,7 +75,6 @@ export async function upInner(ctx: Ctx, opts: UpOptions = {}): Promise<{ error?:
   }
   phase(ctx, 'setup');
   await ctx.backend.up(ctx.lab, { signal: ctx.signal, log: (line) => note(ctx, 'setup', line) });
-  faultPoint('setup-running');
   let why: string | undefined;
   for (const [index, cmd] of ctx.lab.setup.entries()) {
     const result = await runLabCommand(ctx, `setup.${index}`, cmd, DEFAULT_SETUP_TIMEOUT);

@@ -31,7 +31,7 @@ test('usage errors exit 2 with a clear message', () => {
 });
 
 test('doctor lists prerequisites with what was found', () => {
-  const result = cli('doctor', 'pod-network-by-hand');
+  const result = cli('doctor', 'two-nodes', '--labs-dir', 'tests/fixtures/lab-engine/labs');
   assert.equal(result.status, 0, result.stdout);
   assert.match(result.stdout, /^✓ unshare: \//m);
   assert.match(result.stdout, /^✓ namespaces: /m);
