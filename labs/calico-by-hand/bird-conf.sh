@@ -53,7 +53,7 @@ filter calico_export {
 template bgp mesh {
   local ${me} as 64512;
   ipv4 { import all; export filter calico_export; };
-  connect delay time 0;
+  connect delay time 1;
   connect retry time 1;
   error wait time 1, 2;
 }
