@@ -15,8 +15,9 @@ import { attachLabEndpoint, WS_PATH } from './endpoint.ts';
 import { createEngine } from './engine.ts';
 import { newToken } from './guard.ts';
 import { injectLiveConfig } from './inject.ts';
+import { repoRoot } from '../lab/paths.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = repoRoot;
 
 export function labIntegration(): AstroIntegration {
   let base = '/';
