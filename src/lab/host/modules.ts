@@ -26,7 +26,8 @@ const PROBES: Record<string, { probe?: string; file?: string }> = {
   // tc features are tried on a veth (some kernels have no dummy device).
   sch_tbf: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && tc qdisc add dev lab-probe root tbf rate 1mbit burst 32kbit latency 400ms' },
   sch_ingress: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && tc qdisc add dev lab-probe ingress' },
-  cls_u32: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && tc qdisc add dev lab-probe ingress && tc filter add dev lab-probe parent ffff: protocol all u32 match u32 0 0 action pass' },
+  // u32 needs an action to be tried with; mirred is the one the bandwidth plugin uses.
+  cls_u32: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && ip link add lab-probe3 type ifb && tc qdisc add dev lab-probe ingress && tc filter add dev lab-probe parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev lab-probe3' },
   act_mirred: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && ip link add lab-probe3 type ifb && tc qdisc add dev lab-probe ingress && tc filter add dev lab-probe parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev lab-probe3' },
   tun: { file: '/dev/net/tun' },
 };
