@@ -38,9 +38,11 @@ import { AsciicastRecorder } from './record/asciicast.ts';
 import { HumanRenderer } from './render.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
 import { HELP } from './help.ts';
+import { renderWalk } from './walk-render.ts';
+import { trace } from '../lab/trace/run.ts';
 import { onStdoutClosed, print, stdout } from './output.ts';
 
-const VERBS = ['list', 'status', 'doctor', 'up', 'verify', 'run', 'down', 'shell', 'step', 'solve', 'logs', 'validate', 'prove', 'schema', 'help'];
+const VERBS = ['list', 'status', 'doctor', 'up', 'verify', 'run', 'down', 'shell', 'step', 'solve', 'logs', 'trace', 'validate', 'prove', 'schema', 'help'];
 
 function needId(args: CliArgs): string {
   const id = args.positionals[0];
@@ -258,6 +260,21 @@ async function main(argv: string[]): Promise<number> {
         else print(result.removed.length > 0 ? `lab ${lab.id} is down` : `lab ${lab.id} was not up: nothing to remove`);
       }
       return result.ok ? 0 : 1;
+    }
+    case 'trace': {
+      if (!args.from || !args.to) throw new UsageError(`trace needs --from <namespace> and --to <address[:port]>: npm run lab -- trace ${lab.id} --from pod-a --to 10.96.0.10:80 [--proto tcp|udp|icmp]`);
+      const proto = args.proto ?? (args.to.includes(':') && !/^[0-9a-fA-F:]+$/.test(args.to) ? 'tcp' : 'icmp');
+      if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp') throw new UsageError(`--proto ${proto}: expected tcp, udp or icmp`);
+      const interrupt = interruptible(lab.id);
+      try {
+        const { walk, raw } = await trace(lab, { from: args.from, to: args.to, proto, signal: interrupt.signal });
+        if (args.raw) writeFileSync(args.raw, raw);
+        if (args.json) print(JSON.stringify(walk));
+        else stdout.write(renderWalk(walk, stdout.isTTY && !process.env.NO_COLOR));
+        return walk.request.hops.length > 0 ? 0 : 1;
+      } finally {
+        interrupt.dispose();
+      }
     }
     case 'logs': {
       const wanted = args.positionals[1];

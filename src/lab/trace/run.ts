@@ -5,9 +5,9 @@ import { backendFor } from '../backends/index.ts';
 import { LabError } from '../errors.ts';
 import { runCommand } from '../process/run-command.ts';
 import { locked } from '../runner/context.ts';
-import { parseTraceLine } from './nft-trace.ts';
-import { parseTopology, TOPOLOGY_SCRIPT, type Topology } from './topology.ts';
-import { buildWalk, TRACE_TABLE, visitsOf, type ArrivedLine, type Probe, type Visit } from './walk.ts';
+import { TOPOLOGY_SCRIPT } from './topology.ts';
+import { TRACE_TABLE } from './walk.ts';
+import { settledHops, WalkCollector } from './collector.ts';
 import type { Hop, Walk } from './types.ts';
 
 /**
@@ -33,8 +33,6 @@ export interface TraceOptions {
   signal?: AbortSignal;
   /** Each hop as soon as it is settled (live walks). */
   onHop?: (direction: 'request' | 'reply', hop: Hop, index: number) => void;
-  /** Every raw trace line, tagged with its namespace (for fixtures and debugging). */
-  onRawLine?: (ns: string, line: string) => void;
 }
 
 export function parseTarget(to: string, proto: 'tcp' | 'udp' | 'icmp'): { address: string; port?: number } {
@@ -82,9 +80,10 @@ function probeCommand(proto: 'tcp' | 'udp' | 'icmp', address: string, port: numb
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** The whole trace as one script for the lab's outer namespace (see above). */
-export function traceScript(from: string, proto: 'tcp' | 'udp' | 'icmp', probe: string): string {
+export function traceScript(from: string, proto: 'tcp' | 'udp' | 'icmp', probe: string, describe: string): string {
   const remove = `add table inet ${TRACE_TABLE}; delete table inet ${TRACE_TABLE}; add table bridge ${TRACE_TABLE}; delete table bridge ${TRACE_TABLE}`;
-  return `set -u
+  // Lab commands run under `bash -e`: a probe that fails (a dropped packet) must not end the walk.
+  return `set +e -u
 mapfile -t nss < <(ip netns list | awk '{print $1}')
 ${TOPOLOGY_SCRIPT}
 from=${quote(from)}
@@ -119,7 +118,7 @@ sentinel() {
   exit 5
 }
 sentinel ${SENTINELS.ready}
-echo "@@probe"
+echo "@@probe ${describe}"
 ip netns exec "$from" bash -c ${quote(probe)} >/dev/null 2>&1
 echo "@@probe-done $?"
 sentinel ${SENTINELS.done}
@@ -127,16 +126,8 @@ echo "@@end"
 `;
 }
 
-interface Collected {
-  topology: string[];
-  lines: Map<string, ArrivedLine[]>;
-  probing: boolean;
-  ended: boolean;
-  error?: string;
-}
-
 /** Runs one walk. The lab must be up; takes the lab's lock for the duration. */
-export async function trace(lab: Lab, opts: TraceOptions): Promise<Walk> {
+export async function trace(lab: Lab, opts: TraceOptions): Promise<{ walk: Walk; raw: string }> {
   if (lab.backend !== 'sandbox') throw new LabError(`lab ${lab.id} is a ${lab.backend} lab: packet walks run in sandbox labs`);
   const proto = opts.proto ?? 'tcp';
   const target = parseTarget(opts.to, proto);
@@ -146,77 +137,39 @@ export async function trace(lab: Lab, opts: TraceOptions): Promise<Walk> {
     if (!status.up) throw new LabError(`lab ${lab.id} is not up: run npm run lab -- up ${lab.id}`);
     const started = performance.now();
     const id = proto === 'icmp' ? randomInt(1, 65535) : randomInt(20000, 60000);
-    const probe: Probe = { from: opts.from, proto, port: id, to: target.address };
-    const state: Collected = { topology: [], lines: new Map(), probing: false, ended: false };
-    let seq = 0;
-    let buffer = '';
-    let topology: Topology | undefined;
+    const collector = new WalkCollector(lab.id);
+    const emitted = { request: 0, reply: 0 };
     let probeAt: number | undefined;
     let firstHopMs: number | undefined;
-    const emitted = { request: 0, reply: 0 };
-    const walkNow = (): Walk => {
-      topology ??= parseTopology(state.topology);
-      const byNs = new Map<string, Visit[]>();
-      for (const [ns, lines] of state.lines) byNs.set(ns, visitsOf(ns, lines));
-      return buildWalk(lab.id, probe, byNs, topology);
-    };
-    /** Hands out the hops that can no longer change: all but the last, or all once it is final. */
     const emitSettled = (final: boolean): void => {
-      if (!opts.onHop) return;
-      const walk = walkNow();
-      for (const direction of ['request', 'reply'] as const) {
-        const hops = walk[direction]?.hops ?? [];
-        const done = final || hops.at(-1)?.kind === 'delivered' || hops.at(-1)?.kind === 'dropped';
-        const upTo = done ? hops.length : hops.length - 1;
-        for (; emitted[direction] < upTo; emitted[direction]++) {
+      for (const { direction, hops } of settledHops(collector.walk(), final)) {
+        for (; emitted[direction] < hops.length; emitted[direction]++) {
           firstHopMs ??= probeAt !== undefined ? Math.round(performance.now() - probeAt) : undefined;
-          opts.onHop(direction, hops[emitted[direction]]!, emitted[direction]);
+          opts.onHop?.(direction, hops[emitted[direction]]!, emitted[direction]);
         }
-        if (direction === 'request' && !done) break;
       }
     };
-    const result = await runCommand(backend.commandFor(lab, 'host', traceScript(opts.from, proto, probeCommand(proto, target.address, target.port, id))), {
+    const script = traceScript(opts.from, proto, probeCommand(proto, target.address, target.port, id), `${proto} ${id} ${opts.from} ${target.address}`);
+    const result = await runCommand(backend.commandFor(lab, 'host', script), {
       timeoutMs: 30_000,
       signal: opts.signal,
       maxBuffer: 64 * 1024,
       onOutput: (stream, data) => {
         if (stream !== 'stdout') return;
-        buffer += data;
-        let nl: number;
-        let fresh = false;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const raw = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (raw.startsWith('@@line ')) {
-            const tab = raw.indexOf('\t');
-            const ns = raw.slice(7, tab);
-            opts.onRawLine?.(ns, raw.slice(tab + 1));
-            const line = parseTraceLine(raw.slice(tab + 1));
-            if (!line || !state.probing) continue;
-            // Sentinels and what they provoke (ICMP port unreachable on lo) are not the probe.
-            if (line.packet && (line.packet.src === '127.0.0.1' || line.packet.src === '::1')) continue;
-            const list = state.lines.get(ns) ?? [];
-            state.lines.set(ns, list);
-            if (list.length < 20_000) list.push({ ...line, seq: seq++ });
-            fresh = true;
-          } else if (raw.startsWith('@@topology ')) state.topology.push(raw);
-          else if (raw === '@@probe') {
-            state.probing = true;
-            probeAt = performance.now();
-          } else if (raw === '@@end') state.ended = true;
-          else if (raw.startsWith('@@error ')) state.error = raw.slice(8);
-        }
+        const hadProbe = collector.probe !== undefined;
+        const fresh = collector.push(data);
+        if (!hadProbe && collector.probe) probeAt = performance.now();
         if (fresh) emitSettled(false);
       },
     });
-    if (state.error) throw new LabError(`trace: ${state.error}`);
+    if (collector.error) throw new LabError(`trace: ${collector.error}`);
     if (result.canceled) throw new LabError('trace: canceled');
-    if (!state.ended) throw new LabError(`trace: the tracing shell did not finish (${result.message ?? `exit status ${result.exitCode}`}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
-    const walk = walkNow();
+    if (!collector.ended) throw new LabError(`trace: the tracing shell did not finish (${result.message ?? `exit status ${result.exitCode}`}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    const walk = collector.walk();
     await addRoutes(lab, walk);
     emitSettled(true);
     walk.timing = { firstHopMs, doneMs: Math.round(performance.now() - started) };
-    return walk;
+    return { walk, raw: `${collector.raw.join('\n')}\n` };
   });
 }
 

@@ -62,6 +62,8 @@ export interface Hop {
   route?: string;
   /** One line for readers: what happened here and why. */
   summary: string;
+  /** This hop carries the outer (tunnel) packet, not the packet being walked. */
+  outer?: boolean;
 }
 
 export type WalkOutcome = 'delivered' | 'dropped' | 'lost';

@@ -1,0 +1,97 @@
+import { parseTraceLine } from './nft-trace.ts';
+import { parseTopology, type Topology } from './topology.ts';
+import { buildWalk, visitsOf, type ArrivedLine, type Probe, type Visit } from './walk.ts';
+import type { Hop, Walk } from './types.ts';
+
+/**
+ * Reads what the tracing shell prints (src/lab/trace/run.ts), line by line, and builds the walk
+ * from it, at any moment: `@@topology` lines describe the lab, `@@probe <proto> <port> <from> <to>`
+ * marks the probe, `@@line <ns>\t<nft monitor trace line>` are the kernel's reports, `@@end` the
+ * end. The same text, saved, is a test fixture: a walk is a pure function of it.
+ */
+export class WalkCollector {
+  readonly #lab: string;
+  readonly #topologyLines: string[] = [];
+  readonly #lines = new Map<string, ArrivedLine[]>();
+  #topology: Topology | undefined;
+  #buffer = '';
+  #seq = 0;
+  probe: Probe | undefined;
+  ended = false;
+  error: string | undefined;
+  /** Every line read, as read (for fixtures). */
+  readonly raw: string[] = [];
+
+  constructor(lab: string) {
+    this.#lab = lab;
+  }
+
+  /** Feeds a chunk of output; returns true when it brought new trace lines of the probe. */
+  push(chunk: string): boolean {
+    this.#buffer += chunk;
+    let fresh = false;
+    let nl: number;
+    while ((nl = this.#buffer.indexOf('\n')) >= 0) {
+      const line = this.#buffer.slice(0, nl);
+      this.#buffer = this.#buffer.slice(nl + 1);
+      if (this.#read(line)) fresh = true;
+    }
+    return fresh;
+  }
+
+  #read(raw: string): boolean {
+    if (!raw.startsWith('@@')) return false;
+    this.raw.push(raw);
+    if (raw.startsWith('@@line ')) {
+      if (!this.probe) return false;
+      const tab = raw.indexOf('\t');
+      const ns = raw.slice(7, tab);
+      const line = parseTraceLine(raw.slice(tab + 1));
+      if (!line) return false;
+      // Sentinels and what they provoke (ICMP port unreachable on lo) are not the probe.
+      if (line.packet && (line.packet.src === '127.0.0.1' || line.packet.src === '::1')) return false;
+      const list = this.#lines.get(ns) ?? [];
+      this.#lines.set(ns, list);
+      if (list.length >= 20_000) return false;
+      list.push({ ...line, seq: this.#seq++ });
+      return true;
+    }
+    if (raw.startsWith('@@topology ')) this.#topologyLines.push(raw);
+    else if (raw.startsWith('@@probe ')) {
+      const [, proto, port, from, to] = raw.split(' ');
+      this.probe = { proto: proto as Probe['proto'], port: Number(port), from: from!, to: to! };
+    } else if (raw === '@@end') this.ended = true;
+    else if (raw.startsWith('@@error ')) this.error = raw.slice(8);
+    return false;
+  }
+
+  topology(): Topology {
+    return (this.#topology ??= parseTopology(this.#topologyLines));
+  }
+
+  walk(): Walk {
+    if (!this.probe) return { lab: this.#lab, from: '', to: '', proto: 'tcp', request: { hops: [], outcome: 'lost' } };
+    const byNs = new Map<string, Visit[]>();
+    for (const [ns, lines] of this.#lines) byNs.set(ns, visitsOf(ns, lines));
+    return buildWalk(this.#lab, this.probe, byNs, this.topology());
+  }
+}
+
+/** Builds the walk from a saved trace stream (a fixture, or `lab trace --raw`). */
+export function walkFromStream(lab: string, text: string): Walk {
+  const collector = new WalkCollector(lab);
+  collector.push(text.endsWith('\n') ? text : `${text}\n`);
+  return collector.walk();
+}
+
+/** Hops that can no longer change: all but each direction's last, unless it is final. */
+export function settledHops(walk: Walk, final: boolean): { direction: 'request' | 'reply'; hops: Hop[] }[] {
+  const out: { direction: 'request' | 'reply'; hops: Hop[] }[] = [];
+  for (const direction of ['request', 'reply'] as const) {
+    const hops = walk[direction]?.hops ?? [];
+    const done = final || hops.at(-1)?.kind === 'delivered' || hops.at(-1)?.kind === 'dropped';
+    out.push({ direction, hops: done ? hops : hops.slice(0, -1) });
+    if (direction === 'request' && !done) break;
+  }
+  return out;
+}
