@@ -13,9 +13,10 @@ Verbs:
   step <id> <step>         run one step of a lab that is up
   solve <id> <step>        apply an exercise's hidden solution
   logs <id> [daemon]       the end of each daemon's log
+  trace <id> <walk>        follow one of the lab's walks through a sandbox lab that is up
   trace <id> --from <ns> --to <address[:port]> [--proto tcp|udp|icmp]
-                           follow one packet and its reply through a sandbox lab that is up:
-                           every hop, chain, rule, rewrite and route, from the kernel's trace
+                           follow any packet and its reply: every hop, chain, rule, rewrite and
+                           route, from the kernel's own trace (nft monitor trace)
   validate [id…]           check lab definitions and labs/versions.yaml without running them
   prove <id>               show every check can fail: each break makes it fail, each exercise
                            fails before its solution; then it passes again

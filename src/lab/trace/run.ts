@@ -5,7 +5,7 @@ import { backendFor } from '../backends/index.ts';
 import { LabError } from '../errors.ts';
 import { runCommand } from '../process/run-command.ts';
 import { locked } from '../runner/context.ts';
-import { TOPOLOGY_SCRIPT } from './topology.ts';
+import { TOPOLOGY_SCRIPT, type Topology } from './topology.ts';
 import { TRACE_TABLE } from './walk.ts';
 import { settledHops, WalkCollector } from './collector.ts';
 import type { Hop, Walk } from './types.ts';
@@ -127,12 +127,17 @@ echo "@@end"
 }
 
 /** Runs one walk. The lab must be up; takes the lab's lock for the duration. */
-export async function trace(lab: Lab, opts: TraceOptions): Promise<{ walk: Walk; raw: string }> {
+export function trace(lab: Lab, opts: TraceOptions): Promise<{ walk: Walk; raw: string; topology: Topology }> {
+  return locked(lab, 'trace', () => traceUnlocked(lab, opts));
+}
+
+/** Runs one walk inside an operation that already holds the lab's lock (prove). */
+export async function traceUnlocked(lab: Lab, opts: TraceOptions): Promise<{ walk: Walk; raw: string; topology: Topology }> {
   if (lab.backend !== 'sandbox') throw new LabError(`lab ${lab.id} is a ${lab.backend} lab: packet walks run in sandbox labs`);
   const proto = opts.proto ?? 'tcp';
   const target = parseTarget(opts.to, proto);
   const backend = backendFor(lab);
-  return locked(lab, 'trace', async () => {
+  {
     const status = await backend.status(lab);
     if (!status.up) throw new LabError(`lab ${lab.id} is not up: run npm run lab -- up ${lab.id}`);
     const started = performance.now();
@@ -169,8 +174,8 @@ export async function trace(lab: Lab, opts: TraceOptions): Promise<{ walk: Walk;
     await addRoutes(lab, walk);
     emitSettled(true);
     walk.timing = { firstHopMs, doneMs: Math.round(performance.now() - started) };
-    return { walk, raw: `${collector.raw.join('\n')}\n` };
-  });
+    return { walk, raw: `${collector.raw.join('\n')}\n`, topology: collector.topology() };
+  }
 }
 
 /** The routing decision at each hop that routed the packet (`ip route get`, as the kernel answers it). */

@@ -129,6 +129,13 @@ function samePacket(a: PacketHeaders, b: PacketHeaders): boolean {
   );
 }
 
+/** The same flow in another form (translated between IPv6 and IPv4): ports, flags or echo id kept. */
+function sameFlow(a: PacketHeaders, b: PacketHeaders): boolean {
+  const icmp = (p: PacketHeaders) => p.proto === 'icmp' || p.proto === 'icmpv6';
+  if (icmp(a) && icmp(b)) return a.icmpId === b.icmpId;
+  return a.proto === b.proto && a.sport === b.sport && a.dport === b.dport && a.flags === b.flags;
+}
+
 function endpoint(h: PacketHeaders, side: 'src' | 'dst'): string {
   const port = side === 'src' ? h.sport : h.dport;
   const address = side === 'src' ? h.src : h.dst;
@@ -253,6 +260,21 @@ function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topol
     const peer: { ns: string; name: string } | undefined = out ? peerOf(topology, current.ns, out) : undefined;
     const matching = visits.filter((v): boolean => !used.has(v) && v.start === 'pre' && entry(v) !== undefined && samePacket(entry(v)!, leaving));
     const byTime = (a: Visit, b: Visit): number => Math.abs(a.seq - after) - Math.abs(b.seq - after);
+    const here: string = current.ns;
+    // Into a TUN device: a program reads the packet and may write another one back (tayga turns
+    // IPv6 into IPv4 and back). What comes back out of the same device, with the same ports or
+    // echo id, is the packet's continuation.
+    if (hop.out && interfaceOf(topology, here, hop.out)?.kind === 'tun') {
+      const back: Visit | undefined = visits
+        .filter((v) => !used.has(v) && v.ns === here && v.start === 'pre' && entry(v)?.iif === hop.out && sameFlow(entry(v)!, leaving))
+        .sort(byTime)[0];
+      if (back) {
+        const translated = entry(back)!;
+        hop.rewrites.push({ kind: 'translate', change: `${describe(leaving).replace(/ \(.*\)$/, '')} → ${describe(translated).replace(/ \(.*\)$/, '')}, by the program behind ${hop.out}` });
+        current = back;
+        continue;
+      }
+    }
     current = (peer ? matching.filter((v) => v.ns === peer.ns) : matching).sort(byTime)[0] ?? (peer ? undefined : matching.sort(byTime)[0]);
   }
   return { hops, outcome: 'lost' };
