@@ -234,6 +234,8 @@ function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topol
     if (hop.kind === 'dropped') return { hops, outcome: 'dropped' };
     const leaving: PacketHeaders = exit(current)!;
     let after: number = current.seq;
+    /** Where the tunnel delivered the outer packet: the inner one reappears there. */
+    let decapNs: string | undefined;
     // Into a VXLAN device: the outer packet crosses the underlay (seen where it is bridged or
     // routed there), addressed from this node's tunnel address to the device's UDP port.
     const tunnelOut = hop.out ? interfaceOf(topology, current.ns, hop.out)?.vxlan : undefined;
@@ -254,6 +256,7 @@ function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topol
           hops.push(o);
         }
         after = outer.hops.length > 0 ? outerFirst.seq : after;
+        decapNs = outer.hops.at(-1)?.ns;
       }
     }
     const out: string | undefined = exitInterface(current);
@@ -275,7 +278,16 @@ function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topol
         continue;
       }
     }
-    current = (peer ? matching.filter((v) => v.ns === peer.ns) : matching).sort(byTime)[0] ?? (peer ? undefined : matching.sort(byTime)[0]);
+    if (peer) current = matching.filter((v) => v.ns === peer.ns).sort(byTime)[0];
+    else {
+      // No veth peer (a tunnel): the inner packet reappears where the tunnel ended, arriving on a
+      // tunnel device; only then the nearest in time.
+      const fromTunnel = (v: Visit) => entry(v)!.iif !== undefined && isTunnel(topology, v.ns, entry(v)!.iif!);
+      current =
+        matching.filter((v) => v.ns === decapNs && fromTunnel(v)).sort(byTime)[0] ??
+        matching.filter(fromTunnel).sort(byTime)[0] ??
+        matching.sort(byTime)[0];
+    }
   }
   return { hops, outcome: 'lost' };
 }
