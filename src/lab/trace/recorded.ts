@@ -20,7 +20,6 @@ export interface RecordedWalk {
 }
 
 export function recordedWalk(walk: LabWalk, result: Walk, topology: Topology): RecordedWalk {
-  const crossed = new Set([...result.request.hops, ...(result.reply?.hops ?? [])].map((h) => h.ns));
   return {
     lab: result.lab,
     id: walk.id,
@@ -30,12 +29,12 @@ export function recordedWalk(walk: LabWalk, result: Walk, topology: Topology): R
     proto: result.proto,
     request: result.request,
     reply: result.reply,
-    // The whole lab, so the diagram shows where the packet did not go as well; interfaces keep
-    // only what the drawing uses.
+    // The whole lab, so the map shows where the packet did not go as well; interfaces keep only
+    // what the map uses.
     topology: {
       namespaces: topology.namespaces.map((ns) => ({
         name: ns.name,
-        interfaces: ns.interfaces.map((i) => ({ name: i.name, ...(i.kind ? { kind: i.kind } : {}), ...(i.master ? { master: i.master } : {}), ...(i.peer ? { peer: i.peer } : {}), addresses: crossed.has(ns.name) ? i.addresses : [] })),
+        interfaces: ns.interfaces.map((i) => ({ name: i.name, ...(i.kind ? { kind: i.kind } : {}), ...(i.master ? { master: i.master } : {}), ...(i.peer ? { peer: i.peer } : {}), addresses: i.addresses })),
       })),
     },
   };
