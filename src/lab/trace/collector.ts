@@ -4,14 +4,16 @@ import { buildWalk, visitsOf, type ArrivedLine, type Probe, type Visit } from '.
 import type { Hop, Walk } from './types.ts';
 
 /**
- * Reads what the tracing shell prints (src/lab/trace/run.ts), line by line, and builds the walk
- * from it, at any moment: `@@topology` lines describe the lab, `@@probe <proto> <port> <from> <to>`
- * marks the probe, `@@line <ns>\t<nft monitor trace line>` are the kernel's reports, `@@end` the
- * end. The same text, saved, is a test fixture: a walk is a pure function of it.
+ * Reads a walk's trace, line by line, and builds the walk from it at any moment:
+ * `@@topology-json <namespace>` (or the shell's raw `@@topology` lines) describe the lab,
+ * `@@probe <proto> <port> <from> <to>` marks the probe, `@@line <ns>\t<nft monitor trace line>` are
+ * the kernel's reports, `@@end` the end. The same text, saved (`lab trace --raw`), is a test
+ * fixture: a walk is a pure function of it.
  */
 export class WalkCollector {
   readonly #lab: string;
   readonly #topologyLines: string[] = [];
+  readonly #topologyJson: Topology['namespaces'] = [];
   readonly #lines = new Map<string, ArrivedLine[]>();
   #topology: Topology | undefined;
   #buffer = '';
@@ -57,6 +59,7 @@ export class WalkCollector {
       return true;
     }
     if (raw.startsWith('@@topology ')) this.#topologyLines.push(raw);
+    else if (raw.startsWith('@@topology-json ')) this.#topologyJson.push(JSON.parse(raw.slice(16)) as Topology['namespaces'][number]);
     else if (raw.startsWith('@@probe ')) {
       const [, proto, port, from, to] = raw.split(' ');
       this.probe = { proto: proto as Probe['proto'], port: Number(port), from: from!, to: to! };
@@ -65,8 +68,13 @@ export class WalkCollector {
     return false;
   }
 
+  /** The lab's topology: given by the session, or read from the stream (saved walks). */
+  setTopology(topology: Topology): void {
+    this.#topology = topology;
+  }
+
   topology(): Topology {
-    return (this.#topology ??= parseTopology(this.#topologyLines));
+    return (this.#topology ??= this.#topologyJson.length > 0 ? { namespaces: this.#topologyJson } : parseTopology(this.#topologyLines));
   }
 
   walk(): Walk {
