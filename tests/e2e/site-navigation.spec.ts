@@ -29,14 +29,6 @@ test('the sidebar lists the published chapters and leads to them', async ({ page
   }
 });
 
-test('a draft chapter is not published', async ({ page }) => {
-  const draft = chapters.find(({ dir }) => !builtPages().some((p) => p.startsWith(`/${dir}/`)));
-  expect(draft, 'every chapter is published: this test needs a draft chapter fixture').toBeTruthy();
-  const response = await page.goto(`/${draft!.dir}/`);
-  expect(response?.status()).toBe(404);
-  await expect(page.locator('main')).toContainText(/not found/i);
-});
-
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   test('the menu opens, shows the chapters and navigates', async ({ page }) => {
