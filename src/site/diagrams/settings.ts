@@ -5,8 +5,8 @@ import type { MermaidConfig } from 'mermaid';
  * rendered again on the next build with a browser.
  */
 export const renderSettings = {
-  /** Bump to invalidate every cached diagram when the output format changes. */
-  revision: 1,
+  /** Bump to invalidate every cached diagram when the output format changes (2: one SVG for both themes). */
+  revision: 2,
   /**
    * `htmlLabels: false` makes labels SVG <text>: real text a reader can select and search, and no
    * <foreignObject> label clipping when the reader's font is wider than the renderer's.
