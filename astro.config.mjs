@@ -6,6 +6,7 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { remarkDiagrams } from './src/site/diagrams/remark-diagrams.ts';
 import { remarkBaseLinks } from './src/site/links/remark-base-links.ts';
+import { remarkLabHeadings } from './src/site/lab-headings.ts';
 import { siteSettings } from './src/site/settings.ts';
 import { sidebarChapters } from './src/site/chapters.ts';
 import { labIntegration } from './src/server/astro-integration.ts';
@@ -25,6 +26,7 @@ export default defineConfig({
       remarkPlugins: [
         [remarkDiagrams, { cacheDir: `${root}content/_diagrams`, root }],
         [remarkBaseLinks, { base: siteSettings.base }],
+        remarkLabHeadings,
       ],
     }),
   },

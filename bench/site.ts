@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, findChromium } from '../src/site/diagrams/browser.ts';
 import { scratchSite } from '../tests/support/scratch-site.ts';
-import { builtPages } from '../tests/e2e/support.ts';
+import { builtPages } from '../tests/support/built-pages.ts';
 
 const port = 4396;
 const origin = `http://127.0.0.1:${port}`;

@@ -41,9 +41,13 @@ export function ownIds(svg: string, renderPrefix: string, id: string): string {
   return renameIds(svg, (old) => (ours.test(old) ? old.replace(ours, id) : `${id}-${old}`));
 }
 
-/** Attributes Mermaid writes that HTML's SVG does not allow (sequence diagrams). */
+/**
+ * Attributes Mermaid's sequence diagrams write that HTML's SVG does not allow: `name` on <rect> and
+ * <line>, and `data-type` on <g>, which the HTML toolchain (hast) reads as SVG's RDFa `datatype`
+ * and writes back as `datatype`. Nothing on a static page reads them.
+ */
 export function dropInvalidAttributes(svg: string): string {
-  return svg.replace(/<[a-zA-Z][^>]*>/g, (tag) => tag.replace(/\s(?:name|datatype)="[^"]*"/g, ''));
+  return svg.replace(/<[a-zA-Z][^>]*>/g, (tag) => tag.replace(/\s(?:name|datatype|data-type)="[^"]*"/g, ''));
 }
 
 /**

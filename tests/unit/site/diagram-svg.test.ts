@@ -24,8 +24,8 @@ describe('diagram ids', () => {
 });
 
 describe('diagram cleanup', () => {
-  it('drops name and datatype attributes', () => {
-    assert.equal(dropInvalidAttributes('<g datatype="x"><rect name="A" x="1"/><line name="B"/></g>'), '<g><rect x="1"/><line/></g>');
+  it('drops name, datatype and data-type attributes (data-type becomes datatype in HTML)', () => {
+    assert.equal(dropInvalidAttributes('<g datatype="x" data-type="p" data-id="i"><rect name="A" x="1"/><line name="B"/></g>'), '<g data-id="i"><rect x="1"/><line/></g>');
   });
   it('drops definitions nothing refers to, keeps used ones', () => {
     const svg = '<svg><defs><filter id="f"><x/></filter></defs><marker id="used"><path/></marker><marker id="unused"><path/></marker><linearGradient id="g"><stop/></linearGradient><path marker-end="url(#used)"/></svg>';

@@ -152,6 +152,6 @@ describe('remarkDiagrams', () => {
     const ids = [...outcome.svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(ids.length > 3);
     assert.deepEqual(ids.filter((id) => !id.includes(`diagram-${key}`)), []);
-    assert.doesNotMatch(outcome.svg, /\s(name|datatype)="/);
+    assert.doesNotMatch(outcome.svg, /\s(name|datatype|data-type)="/);
   });
 });

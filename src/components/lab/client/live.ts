@@ -136,7 +136,7 @@ function start(config: LiveConfig): void {
   for (const section of document.querySelectorAll<HTMLElement>('[data-klab="step"]')) {
     const lab = section.dataset.klabLab!;
     const step = section.dataset.klabStep!;
-    const title = section.querySelector('h3')?.textContent ?? step;
+    const title = section.querySelector('.klab-step__title')?.textContent ?? step;
     const live = section.querySelector<HTMLElement>('[data-klab-live]')!;
     const status = section.querySelector<HTMLElement>('[data-klab-status]')!;
     const hint = section.querySelector<HTMLDetailsElement>('[data-klab-hint]');
