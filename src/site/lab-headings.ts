@@ -20,8 +20,8 @@ export function remarkLabHeadings() {
   return function transform(tree: Root): void {
     // The page title (Starlight's <h1>) is the first level.
     let depth = 1;
-    visit(tree, (node) => {
-      if (node.type === 'heading') depth = (node as { depth: number }).depth;
+    visit(tree, (node: { type: string }) => {
+      if (node.type === 'heading') depth = (node as unknown as { depth: number }).depth;
       if (node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') return;
       const element = node as unknown as JsxElement;
       if (!element.name || !LAB_COMPONENTS.has(element.name)) return;

@@ -1,7 +1,7 @@
 import { createMermaidRenderer, type MermaidRenderer } from 'mermaid-isomorphic';
 import { chromiumArgs, findChromium } from './browser.ts';
 import { diagramThemes, renderSettings, type DiagramTheme } from './settings.ts';
-import { dropInvalidAttributes, dropRulesForAbsentLooks, dropUnusedDefinitions, ownIds, themedSvg, ThemeMismatchError } from './svg.ts';
+import { dropInvalidAttributes, dropRulesForAbsentLooks, dropUnusedDefinitions, dropUnusedRules, ownIds, themedSvg, ThemeMismatchError } from './svg.ts';
 
 export interface DiagramRequest {
   key: string;
@@ -66,7 +66,7 @@ export function diagramId(key: string): string {
 
 /** One theme's rendering, cleaned: its own ids, valid attributes, no rules or definitions it cannot use. */
 function clean(svg: string, renderPrefix: string, key: string): string {
-  return dropUnusedDefinitions(dropRulesForAbsentLooks(dropInvalidAttributes(ownIds(svg, renderPrefix, diagramId(key)))));
+  return dropUnusedDefinitions(dropUnusedRules(dropRulesForAbsentLooks(dropInvalidAttributes(ownIds(svg, renderPrefix, diagramId(key))))));
 }
 
 async function renderBatch(requests: DiagramRequest[]): Promise<RenderOutcome[]> {

@@ -1,3 +1,6 @@
+import { fromHtml } from 'hast-util-from-html';
+import { selectAll } from 'hast-util-select';
+
 /**
  * Post-processing of Mermaid's SVG, done once when a diagram is rendered (the result is cached):
  * - ids: each diagram's ids are its own (`diagram-<key>…`), and every reference follows;
@@ -63,6 +66,49 @@ export function dropRulesForAbsentLooks(svg: string): string {
       return looks.every((look) => look !== undefined && !present.has(look)) ? '' : rule;
     });
     return `<style>${kept}</style>`;
+  });
+}
+
+/** Top-level parts of a stylesheet: rules (`selector{…}`) and @-blocks kept whole. */
+function topLevelRules(css: string): { text: string; selector?: string }[] {
+  const parts: { text: string; selector?: string }[] = [];
+  let i = 0;
+  while (i < css.length) {
+    const open = css.indexOf('{', i);
+    if (open < 0) break;
+    let depth = 0;
+    let end = open;
+    for (; end < css.length; end++) {
+      if (css[end] === '{') depth++;
+      else if (css[end] === '}' && --depth === 0) break;
+    }
+    const head = css.slice(i, open);
+    parts.push({ text: css.slice(i, end + 1), selector: head.trim().startsWith('@') ? undefined : head });
+    i = end + 1;
+  }
+  if (i < css.length) parts.push({ text: css.slice(i) });
+  return parts;
+}
+
+/**
+ * Removes CSS rules none of whose selectors matches an element of the diagram (pseudo-classes
+ * and pseudo-elements are ignored for the test: `.x:hover` stays if `.x` matches). @-rules and
+ * selectors the matcher does not understand are kept.
+ */
+export function dropUnusedRules(svg: string): string {
+  const tree = fromHtml(svg.replace(STYLE, ''), { fragment: true });
+  const matches = (selector: string) => {
+    const base = selector.replace(/::?[a-zA-Z-]+(\([^)]*\))?/g, '').trim();
+    if (!base) return true;
+    try {
+      return selectAll(base, tree, { space: 'svg' }).length > 0;
+    } catch {
+      return true;
+    }
+  };
+  return svg.replace(STYLE, (_, css: string) => {
+    const kept = topLevelRules(css).filter((rule) => rule.selector === undefined || rule.selector.split(',').some(matches));
+    return `<style>${kept.map((r) => r.text).join('')}</style>`;
   });
 }
 

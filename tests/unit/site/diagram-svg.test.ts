@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dropInvalidAttributes, dropRulesForAbsentLooks, dropUnusedDefinitions, ownIds, renameIds, themedSvg, ThemeMismatchError } from '../../../src/site/diagrams/svg.ts';
+import { dropInvalidAttributes, dropRulesForAbsentLooks, dropUnusedDefinitions, dropUnusedRules, ownIds, renameIds, themedSvg, ThemeMismatchError } from '../../../src/site/diagrams/svg.ts';
 
 const id = 'diagram-k';
 
@@ -30,6 +30,10 @@ describe('diagram cleanup', () => {
   it('drops definitions nothing refers to, keeps used ones', () => {
     const svg = '<svg><defs><filter id="f"><x/></filter></defs><marker id="used"><path/></marker><marker id="unused"><path/></marker><linearGradient id="g"><stop/></linearGradient><path marker-end="url(#used)"/></svg>';
     assert.equal(dropUnusedDefinitions(svg), '<svg><marker id="used"><path/></marker><path marker-end="url(#used)"/></svg>');
+  });
+  it('drops CSS rules that match nothing, keeps the rest, pseudo-classes and @-rules included', () => {
+    const svg = '<svg id="a"><style>#a .x{fill:red}#a .gone{fill:blue}#a .x:hover,#a .none{fill:green}#a .gone2::before{content:""}@keyframes dash{to{stroke-dashoffset:0}}#a rect{stroke:red}</style><g class="x"><rect/></g></svg>';
+    assert.equal(dropUnusedRules(svg), '<svg id="a"><style>#a .x{fill:red}#a .x:hover,#a .none{fill:green}@keyframes dash{to{stroke-dashoffset:0}}#a rect{stroke:red}</style><g class="x"><rect/></g></svg>');
   });
   it('drops CSS rules for a look no element has, keeps the others', () => {
     const svg = '<svg><style>#a .x{fill:red}#a [data-look="neo"].y,#a [data-look="neo"].z{stroke:url(#g)}#a [data-look="classic"].w{fill:blue}</style><g data-look="classic"/></svg>';
