@@ -101,7 +101,7 @@ export function dropUnusedRules(svg: string): string {
     const base = selector.replace(/::?[a-zA-Z-]+(\([^)]*\))?/g, '').trim();
     if (!base) return true;
     try {
-      return selectAll(base, tree, { space: 'svg' }).length > 0;
+      return selectAll(base, tree, 'svg').length > 0;
     } catch {
       return true;
     }
