@@ -1,8 +1,36 @@
 import type { z } from 'zod';
 
-/** A problem with a lab definition or a lab operation the user can fix; `message` is the whole story. */
+/** One problem in a file: where it is and what to do about it (printed `file: path: message`). */
+export interface Issue {
+  /** The file, relative to the repository root when inside it, e.g. `labs/dns/lab.yaml`. */
+  file: string;
+  /** Field path inside the file (`steps.2.run`), `line N`, or `(top level)`. */
+  path: string;
+  /** What is wrong, then what to do. */
+  message: string;
+}
+
+/** `labs/x/lab.yaml: steps.0.id: expected …` */
+export function formatIssueLine(issue: Issue): string {
+  return `${issue.file}: ${issue.path}: ${issue.message}`;
+}
+
+/**
+ * A problem with a lab definition or a lab operation the user can fix; `message` is the whole
+ * story. Errors about files also carry them as structured issues, so that `validate` reports them
+ * as data (JSON) without parsing the message back.
+ */
 export class LabError extends Error {
   override name = 'LabError';
+  readonly issues: Issue[];
+  constructor(message: string, issues: Issue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+
+  static of(issues: Issue[]): LabError {
+    return new LabError(issues.map(formatIssueLine).join('\n'), issues);
+  }
 }
 
 /** Another operation already runs on this lab. */
@@ -65,10 +93,12 @@ export function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
   }
 }
 
-/** Every issue as its own line, prefixed with the file: `labs/x/lab.yaml: steps.0.id: …`. */
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], input: unknown): string {
+/** Every schema issue as a file issue: `labs/x/lab.yaml: steps.0.id: …`. */
+export function schemaIssues(file: string, issues: readonly z.core.$ZodIssue[], input: unknown): Issue[] {
   return issues
     .flatMap((issue) => formatIssue(issue, input).split('\n'))
-    .map((line) => `${file}: ${line}`)
-    .join('\n');
+    .map((line) => {
+      const at = line.indexOf(': ');
+      return { file, path: line.slice(0, at), message: line.slice(at + 2) };
+    });
 }

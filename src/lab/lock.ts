@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LabBusyError } from './errors.ts';
 import { labStateDir } from './state.ts';
 
-/** Lab ids this process holds a lock for. */
+/** Lab state folders this process holds a lock for. */
 const held = new Set<string>();
 
 function alive(pid: number): boolean {
@@ -20,20 +20,21 @@ function alive(pid: number): boolean {
  * a lock file holding the owner's pid and operation. A lock whose owner died is taken over.
  * Returns the release function.
  */
-export function acquireLabLock(labId: string, operation: string): () => void {
-  const file = path.join(labStateDir(labId), 'lock');
-  if (held.has(labId)) throw busy(labId, readOwner(file));
+export function acquireLabLock(lab: { id: string; dir: string }, operation: string): () => void {
+  const labId = lab.id;
+  const file = path.join(labStateDir(lab), 'lock');
+  if (held.has(file)) throw busy(labId, readOwner(file));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, JSON.stringify({ pid: process.pid, operation, since: new Date().toISOString() }));
       closeSync(fd);
-      held.add(labId);
+      held.add(file);
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        held.delete(labId);
+        held.delete(file);
         try {
           unlinkSync(file);
         } catch {

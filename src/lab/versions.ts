@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { LabError, formatPath } from './errors.ts';
+import { LabError, formatPath, type Issue } from './errors.ts';
 import { displayPath } from './paths.ts';
 
 /** The pinned versions (labs/versions.yaml) as a plain tree. */
@@ -30,12 +30,13 @@ async function readVersions(file: string): Promise<Versions> {
     throw error;
   }
   try {
-    const data: unknown = parse(text, { prettyErrors: true });
+    const data: unknown = parse(text, { prettyErrors: true, maxAliasCount: 100 });
     if (data === null || data === undefined) return {};
     if (typeof data !== 'object' || Array.isArray(data)) throw new Error('expected a mapping at the top level');
     return data as Versions;
   } catch (error) {
-    throw new LabError(`${displayPath(file)}: ${(error as Error).message}`);
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    throw LabError.of([{ file: displayPath(file), path: '(top level)', message: `not valid YAML: ${message}` }]);
   }
 }
 
@@ -53,16 +54,16 @@ export function lookupVersion(versions: Versions, dotted: string): string | unde
 
 /**
  * Replaces `{{ a.b.c }}` in every string of `data` with the value from versions.yaml.
- * Returns the new tree and one message per unknown path (`file: field: …`).
+ * Returns the new tree and one issue per unknown path.
  */
-export function resolveTemplates(data: unknown, versions: Versions, file: string): { value: unknown; errors: string[] } {
-  const errors: string[] = [];
+export function resolveTemplates(data: unknown, versions: Versions, file: string): { value: unknown; errors: Issue[] } {
+  const errors: Issue[] = [];
   const walk = (value: unknown, at: PropertyKey[]): unknown => {
     if (typeof value === 'string') {
       return value.replace(TEMPLATE, (whole, dotted: string) => {
         const found = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(dotted) ? lookupVersion(versions, dotted) : undefined;
         if (found === undefined) {
-          errors.push(`${file}: ${formatPath(at)}: unknown version "${dotted}" in ${whole}: add it to labs/versions.yaml or fix the path`);
+          errors.push({ file, path: formatPath(at), message: `unknown version "${dotted}" in ${whole}: add it to labs/versions.yaml or fix the path` });
           return whole;
         }
         return found;

@@ -3,10 +3,8 @@
  * its tests) depend on a handful of calls only. Labs come from `labs/` and, when given, from
  * extra folders (LAB_EXTRA_DIR=tests/fixtures/labs: browser tests use fixture labs).
  */
-import { down, listLabIds, loadLab, runStep, shellCommand, status, up } from '../lab/index.ts';
-import type { DownResult, Lab, SpawnSpec, StepStatus } from '../lab/index.ts';
-import type { LabEventListener } from '../lab/events.ts';
-import { defaultLabsDir } from '../lab/paths.ts';
+import { defaultLabsDir, down, findLab, listLabIds, runStep, shellCommand, status, up } from '../lab/index.ts';
+import type { DownResult, Lab, LabEventListener, SpawnSpec, StepStatus } from '../lab/index.ts';
 
 export interface OpOptions {
   onEvent: LabEventListener;
@@ -17,6 +15,7 @@ export interface LabEngine {
   listIds(): Promise<string[]>;
   /** The lab, or undefined if no such lab exists (a broken lab.yaml throws). */
   load(id: string): Promise<Lab | undefined>;
+  /** Starts the lab; a lab that is already up is kept as it is (the reader's changes survive). */
   up(lab: Lab, opts: OpOptions): Promise<unknown>;
   /** Runs the lab's teardown and removes its environment; `ok` false says what is left. */
   down(lab: Lab, opts: OpOptions): Promise<DownResult>;
@@ -29,23 +28,19 @@ export interface LabEngine {
 
 export function createEngine(extraDirs: string[] = []): LabEngine {
   const dirs = [defaultLabsDir, ...extraDirs];
-  const dirOf = async (id: string) => {
-    for (const labsDir of dirs) {
-      const ids = await listLabIds({ labsDir }).catch(() => [] as string[]);
-      if (ids.includes(id)) return labsDir;
-    }
-    return undefined;
-  };
   return {
     async listIds() {
       const all = await Promise.all(dirs.map((labsDir) => listLabIds({ labsDir }).catch(() => [] as string[])));
       return [...new Set(all.flat())].sort();
     },
-    async load(id) {
-      const labsDir = await dirOf(id);
-      return labsDir ? loadLab(id, { labsDir }) : undefined;
+    load: (id) => findLab(id, dirs),
+    async up(lab, o) {
+      if ((await status(lab)).up) {
+        o.onEvent({ type: 'output', lab: lab.id, step: 'setup', stream: 'stderr', data: `lab ${lab.id} is already up: kept as it is\n` });
+        return;
+      }
+      return up(lab, o);
     },
-    up: (lab, o) => up(lab, o),
     down: (lab, o) => down(lab, o),
     runStep: (lab, stepId, o) => runStep(lab, stepId, o),
     isUp: async (lab) => (await status(lab)).up,

@@ -38,3 +38,10 @@ export function processesWith(marker: string, at: 'anywhere' | 'start' = 'anywhe
     .filter((p) => (at === 'start' ? p.cmdline.startsWith(marker) : p.cmdline.includes(marker)))
     .map((p) => p.pid);
 }
+
+/** Live processes whose arguments, joined by spaces, contain `text` (e.g. `dnsmasq --port=53`). */
+export function processesWithArgs(text: string): number[] {
+  return liveProcesses()
+    .filter((p) => p.cmdline.split('\0').join(' ').includes(text))
+    .map((p) => p.pid);
+}

@@ -10,10 +10,14 @@ import type { Lab } from '../schema/lab.ts';
 import { labStateDir } from '../state.ts';
 import { loadVersions, lookupVersion } from '../versions.ts';
 import { labEnv } from './env.ts';
+import { faultPoint } from '../fault.ts';
+import { findExecutable } from '../host/which.ts';
+import { startTime } from './sandbox-procs.ts';
+import { terminateGroup } from '../process/kill-group.ts';
 import { installHints } from './kind/install-hints.ts';
 import { compareVersions, findVersion } from './kind/semver.ts';
 import { KUBECONFIG_FILE, clearKindState, readKindState, writeKindState, type KindState } from './kind/state.ts';
-import type { Backend, BackendOpts, BackendStatus, PrerequisiteResult, SpawnSpec } from './types.ts';
+import type { Backend, BackendOpts, BackendStatus, InstallHints, PrerequisiteResult, SpawnSpec } from './types.ts';
 
 /**
  * The kind backend: one real cluster per lab, named after the lab id, on the reader's Docker or
@@ -58,7 +62,7 @@ async function pins(lab: Lab): Promise<Pins> {
 }
 
 function kubeconfigPath(lab: Lab): string {
-  return path.join(labStateDir(lab.id), KUBECONFIG_FILE);
+  return path.join(labStateDir(lab), KUBECONFIG_FILE);
 }
 
 /** The environment of every command: the lab's, with the per-lab kubeconfig and cluster name. */
@@ -79,21 +83,43 @@ const ok = (r: CommandResult): boolean => r.exitCode === 0 && !r.message;
 const firstLine = (r: CommandResult): string =>
   r.message ?? ((r.stderr.trim() || r.stdout.trim()).split('\n').find(Boolean) ?? `exit status ${r.exitCode}`);
 
-/** Docker unless it is unreachable and Podman is reachable; `KIND_EXPERIMENTAL_PROVIDER` wins. */
-async function detectProvider(lab: Lab, opts: BackendOpts): Promise<{ provider?: Provider; detail: string }> {
+/**
+ * Docker unless it is unreachable and Podman is reachable; `KIND_EXPERIMENTAL_PROVIDER` wins.
+ * Tells a missing CLI ("install it") from a CLI whose daemon or machine is not running ("start it").
+ */
+async function detectProvider(lab: Lab, opts: BackendOpts): Promise<{ provider?: Provider; detail: string; installed: Provider[] }> {
   const wanted = process.env.KIND_EXPERIMENTAL_PROVIDER;
   const order: Provider[] = wanted === 'podman' ? ['podman'] : wanted === 'docker' ? ['docker'] : ['docker', 'podman'];
   const problems: string[] = [];
+  const installed: Provider[] = [];
   for (const provider of order) {
+    if (!findExecutable(provider)) {
+      problems.push(`${provider}: not installed`);
+      continue;
+    }
+    installed.push(provider);
     const result = await run(lab, provider, ['info'], opts);
-    if (ok(result)) return { provider, detail: `${provider} info: reachable` };
-    problems.push(`${provider} info: ${firstLine(result)}`);
+    if (ok(result)) return { provider, detail: `${provider} info: reachable`, installed };
+    problems.push(`${provider} is installed but its ${provider === 'docker' ? 'daemon' : 'service or machine'} is not reachable (${firstLine(result)})`);
   }
-  return { detail: problems.join('; ') };
+  return { detail: problems.join('; '), installed };
+}
+
+/** How to start a container engine whose CLI is installed but whose daemon is not running. */
+function startHints(installed: Provider[]): InstallHints {
+  const docker = installed.includes('docker');
+  return {
+    debian: docker
+      ? 'start it: sudo systemctl start docker; if it runs, let your user reach it: sudo usermod -aG docker "$USER" (log in again)'
+      : 'start it: systemctl --user start podman.socket (rootless) or sudo systemctl start podman.socket',
+    fedora: docker ? 'start it: sudo systemctl start docker' : 'start it: systemctl --user start podman.socket',
+    macos: docker ? 'start Docker Desktop (or: colima start)' : 'podman machine init (once), then: podman machine start',
+    other: 'Windows/WSL2: start Docker Desktop and enable its WSL2 integration for this distribution',
+  };
 }
 
 function providerOf(lab: Lab): Provider {
-  const state = readKindState(labStateDir(lab.id));
+  const state = readKindState(labStateDir(lab));
   if (state) return state.provider;
   return process.env.KIND_EXPERIMENTAL_PROVIDER === 'podman' ? 'podman' : 'docker';
 }
@@ -123,9 +149,9 @@ async function toolCheck(
   opts: BackendOpts,
   spec: { name: 'kind' | 'kubectl' | 'helm'; args: string[]; minimum: string; why: string; kindVersion: string },
 ): Promise<PrerequisiteResult> {
-  const result = await run(lab, spec.name, spec.args, opts);
+  const result = findExecutable(spec.name) ? await run(lab, spec.name, spec.args, opts) : undefined;
   const base = { name: `${spec.name} >= ${spec.minimum}`, why: spec.why, install: installHints(spec.name, spec.kindVersion) };
-  if (!ok(result)) return { ...base, ok: false, detail: result.message?.startsWith('could not start') ? 'not found on PATH' : firstLine(result) };
+  if (!result || !ok(result)) return { ...base, ok: false, detail: result ? firstLine(result) : 'not found on PATH' };
   const text = `${result.stdout}\n${result.stderr}`;
   const version = spec.name === 'kubectl' ? kubectlVersion(text) : findVersion(text);
   if (!version) return { ...base, ok: false, detail: `could not read a version from: ${text.trim().split('\n')[0]}` };
@@ -174,8 +200,8 @@ export const kindBackend: Backend = {
       name: 'docker or podman',
       ok: Boolean(runtime.provider),
       why: 'kind runs each Kubernetes node as a container',
-      detail: runtime.provider ? runtime.detail : `neither is running or reachable (${runtime.detail})`,
-      install: installHints('docker', pinned.kindVersion),
+      detail: runtime.provider ? runtime.detail : runtime.detail,
+      install: runtime.installed.length > 0 ? startHints(runtime.installed) : installHints('docker', pinned.kindVersion),
     });
     results.push(
       await toolCheck(lab, opts, {
@@ -214,13 +240,19 @@ export const kindBackend: Backend = {
     const config = configFile(lab);
     if (!existsSync(config)) throw new LabError(`${lab.file}: cluster.config: ${displayPath(config)} does not exist`);
     const configSha256 = sha256(readFileSync(config, 'utf8'));
-    const dir = labStateDir(lab.id);
-    const state = readKindState(dir);
+    const dir = labStateDir(lab);
+    let state = readKindState(dir);
     const runtime = await detectProvider(lab, opts);
     if (!runtime.provider) {
       throw new LabError(`no container runtime for kind: ${runtime.detail}\nstart Docker or Podman, then check with: npm run lab -- doctor ${lab.id}`);
     }
     const provider = state?.provider ?? runtime.provider;
+    if (state?.creating) {
+      // An earlier `up` was killed while kind was creating the cluster: remove what it left.
+      opts.log?.(`an earlier cluster creation for "${lab.id}" did not finish: removing what it left`);
+      for (const line of await this.down(lab, opts)) opts.log?.(`  ${line}`);
+      state = undefined;
+    }
     const existing = (await clusterNames(lab, opts, provider)).includes(lab.id);
 
     if (existing && !state) throw new LabError(collisionMessage(lab, dir));
@@ -243,38 +275,61 @@ export const kindBackend: Backend = {
     }
 
     opts.log?.(`creating kind cluster "${lab.id}" with ${pinned.nodeImage} (${provider}); the first time pulls the node image`);
-    const created = await run(
-      lab,
-      'kind',
-      ['create', 'cluster', '--name', lab.id, '--config', config, '--image', pinned.nodeImage, '--kubeconfig', kubeconfigPath(lab), '--wait', CREATE_WAIT],
-      { ...opts, provider, timeoutMs: CREATE_TIMEOUT_MS },
+    // Recorded before kind starts, with kind's own pid once known: if this process is killed during
+    // the creation, the next `down` (or `up`) knows there is a cluster to delete and a kind to stop.
+    const record: KindState = { cluster: lab.id, nodeImage: pinned.nodeImage, configSha256, provider, created: new Date().toISOString(), creating: true };
+    writeKindState(dir, record);
+    const created = await runCommand(
+      {
+        file: 'kind',
+        args: ['create', 'cluster', '--name', lab.id, '--config', config, '--image', pinned.nodeImage, '--kubeconfig', kubeconfigPath(lab), '--wait', CREATE_WAIT],
+        env: kindEnv(lab, provider),
+        cwd: lab.dir,
+      },
+      {
+        timeoutMs: CREATE_TIMEOUT_MS,
+        signal: opts.signal,
+        onSpawn: (pid) => {
+          writeKindState(dir, { ...record, createPid: pid, createStartTime: startTime(pid) });
+          faultPoint('kind-creating');
+        },
+      },
     );
     if (!ok(created)) {
       // kind removes a half-made cluster itself; a canceled or timed-out run may leave one behind.
       const left = (await clusterNames(lab, {}, provider).catch((): string[] => [])).includes(lab.id);
+      if (left) await run(lab, 'kind', ['delete', 'cluster', '--name', lab.id, '--kubeconfig', kubeconfigPath(lab)], { provider, timeoutMs: 5 * 60_000 });
+      const still = left && (await clusterNames(lab, {}, provider).catch((): string[] => [lab.id])).includes(lab.id);
+      if (!still) clearKindState(dir);
       const tail = (created.stderr.trim() || created.stdout.trim()).split('\n').slice(-8).join('\n');
       throw new LabError(
         [
           `kind create cluster failed for "${lab.id}": ${created.message ?? `exit status ${created.exitCode}`}`,
           tail,
-          left ? `a partial cluster is left: remove it with: kind delete cluster --name ${lab.id}` : 'nothing was left behind',
+          still ? `a partial cluster is left: remove it with: npm run lab -- down ${lab.id}` : left ? 'the partial cluster was deleted' : 'nothing was left behind',
         ]
           .filter(Boolean)
           .join('\n'),
       );
     }
-    const record: KindState = { cluster: lab.id, nodeImage: pinned.nodeImage, configSha256, provider, created: new Date().toISOString() };
-    writeKindState(dir, record);
+    writeKindState(dir, { ...record, creating: undefined });
   },
 
-  async down(lab: Lab, opts: BackendOpts = {}): Promise<void> {
-    const dir = labStateDir(lab.id);
+  async down(lab: Lab, opts: BackendOpts = {}): Promise<string[]> {
+    const dir = labStateDir(lab);
     const state = readKindState(dir);
     if (!state) {
       // Never delete a cluster this lab did not create, even if it carries the lab's name.
       clearKindState(dir);
-      return;
+      return [];
     }
+    const removed: string[] = [];
+    if (state.creating && state.createPid && state.createStartTime && startTime(state.createPid) === state.createStartTime) {
+      // The `kind create` of an interrupted `up` is still running: stop it before deleting.
+      await terminateGroup(state.createPid, 5000);
+      removed.push(`the interrupted kind create (pid ${state.createPid})`);
+    }
+    const existed = (await clusterNames(lab, opts, state.provider).catch((): string[] => [lab.id])).includes(lab.id);
     const deleted = await run(lab, 'kind', ['delete', 'cluster', '--name', lab.id, '--kubeconfig', kubeconfigPath(lab)], {
       ...opts,
       provider: state.provider,
@@ -284,10 +339,12 @@ export const kindBackend: Backend = {
       throw new LabError(`kind delete cluster failed for "${lab.id}": ${firstLine(deleted)}\nremove it by hand with: kind delete cluster --name ${lab.id}`);
     }
     clearKindState(dir);
+    if (existed) removed.push(`kind cluster "${lab.id}"${state.creating ? ' (its creation had been interrupted)' : ''} and its kubeconfig`);
+    return removed;
   },
 
   async status(lab: Lab): Promise<BackendStatus> {
-    const state = readKindState(labStateDir(lab.id));
+    const state = readKindState(labStateDir(lab));
     const provider = state?.provider ?? providerOf(lab);
     let names: string[];
     try {
@@ -297,6 +354,7 @@ export const kindBackend: Backend = {
     }
     const exists = names.includes(lab.id);
     if (!state) return { up: false, detail: exists ? `a cluster named "${lab.id}" exists but was not created by this lab` : 'no cluster' };
+    if (state.creating) return { up: false, stale: true, detail: `the creation of cluster "${lab.id}" did not finish: npm run lab -- down ${lab.id} removes what it left` };
     if (!exists) return { up: false, stale: true, detail: `stale state: cluster "${lab.id}" is gone` };
     const nodes = await run(lab, 'kind', ['get', 'nodes', '--name', lab.id], { provider });
     const count = ok(nodes) ? nodes.stdout.split('\n').filter((l) => l.trim()).length : 0;
@@ -318,7 +376,7 @@ export const kindBackend: Backend = {
   },
 
   stateDir(lab: Lab): string {
-    return labStateDir(lab.id);
+    return labStateDir(lab);
   },
 };
 

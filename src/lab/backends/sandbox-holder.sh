@@ -1,8 +1,17 @@
 # The sandbox's holder: run by `unshare` inside the lab's fresh net + mount (+ user) namespaces.
-# It gives the namespace a private /run (so `ip netns add` keeps its mount points in here) and a
-# private /etc/netns (per-netns resolv.conf), brings up lo, says "ready", then sleeps until
-# `lab down` kills it. Everything the lab creates lives in these namespaces and dies with them.
+# First it records itself (pid, start time, namespace ids, the lab's token) in the state file, so
+# that `lab down` can find and verify the sandbox even if the engine that started it is killed a
+# moment later. Then it gives the namespace a private /run (so `ip netns add` keeps its mount
+# points in here) and a private /etc/netns (per-netns resolv.conf), brings up lo, says "ready", and
+# sleeps until `lab down` kills it. Everything the lab creates lives in these namespaces.
 set -eu
+: "${LAB_STATE_FILE:?}" "${K8S_NET_LAB_TOKEN:?}" "${LAB_USERNS:?}"
+stat=$(</proc/$$/stat)
+read -r -a fields <<<"${stat##*) }"
+printf '{"pid":%d,"startTime":"%s","userns":%s,"user":"%s","net":"%s","mnt":"%s","token":"%s"}\n' \
+  "$$" "${fields[19]}" "$LAB_USERNS" "$(readlink /proc/$$/ns/user)" "$(readlink /proc/$$/ns/net)" \
+  "$(readlink /proc/$$/ns/mnt)" "$K8S_NET_LAB_TOKEN" >"$LAB_STATE_FILE.tmp"
+mv "$LAB_STATE_FILE.tmp" "$LAB_STATE_FILE"
 mount -t tmpfs -o mode=0755 lab-run /run
 mkdir -p /run/netns
 if [ -d /etc/netns ]; then

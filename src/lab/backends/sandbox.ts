@@ -1,96 +1,111 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.ts';
-import { labStateDir } from '../state.ts';
+import { labStateDir, readJson } from '../state.ts';
 import { bashArgs } from '../process/bash.ts';
+import { faultPoint } from '../fault.ts';
 import type { Lab } from '../schema/lab.ts';
 import type { Backend, BackendOpts, BackendStatus, PrerequisiteResult, SpawnSpec } from './types.ts';
-import { labEnv, labPath } from './env.ts';
-import { sandboxProcesses, startTime } from './sandbox-procs.ts';
+import { labEnv } from './env.ts';
+import { labPath } from '../host/which.ts';
+import { sandboxSupport } from '../host/userns.ts';
+import { systemTools } from '../host/tools.ts';
+import { allPids, commandName, environHas, hostNamespaces, labNetns, nsId, startTime } from './sandbox-procs.ts';
 
 /**
  * The sandbox backend: one long-lived "holder" process per lab, started by `unshare` in fresh
  * net + mount namespaces (plus a user namespace when the kernel allows it: rootless). Commands
  * enter it with `nsenter`; `host` is the holder's own namespace, any other target a netns made
  * inside it (`ip netns exec`). `down` kills every process in there, and the namespaces vanish.
+ *
+ * Every process the lab starts carries the lab's random token in its environment, and the holder
+ * records itself (pid, start time, namespace ids, token) before doing anything else, so `down`
+ * finds the whole sandbox even when the holder or the engine died, and never acts on a state file
+ * it cannot verify: it kills only processes that carry the token or live in the lab's own
+ * namespaces, and never one in this machine's own network namespace.
  */
 
 const HOLDER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sandbox-holder.sh');
+export const TOKEN_VARIABLE = 'K8S_NET_LAB_TOKEN';
 
+/** What the holder records about itself (sandbox.json). */
 interface HolderState {
   pid: number;
   /** /proc start time of the holder, so a reused pid is not mistaken for it. */
   startTime: string;
   /** true: user + net + mount namespaces (rootless); false: net + mount as root. */
   userns: boolean;
-}
-
-export type SandboxMode = 'rootless' | 'root' | 'unavailable';
-
-let probed: { mode: SandboxMode; detail: string } | undefined;
-
-/** Which kind of outer namespace this machine allows; probed once per process. */
-export function sandboxMode(): { mode: SandboxMode; detail: string } {
-  if (probed) return probed;
-  const env = { ...process.env, PATH: labPath() } as Record<string, string>;
-  // LAB_SANDBOX_NO_USERNS=1 forces the root path (tests use it to cover the fallback).
-  const userns = process.env.LAB_SANDBOX_NO_USERNS === '1' ? { status: 1, stderr: 'disabled by LAB_SANDBOX_NO_USERNS=1', error: undefined } : spawnSync('unshare', ['--user', '--map-root-user', '--net', '--mount', 'true'], { env, encoding: 'utf8' });
-  if (userns.status === 0) {
-    probed = { mode: 'rootless', detail: 'user namespaces available: the lab runs rootless' };
-  } else if (process.getuid?.() === 0) {
-    const root = spawnSync('unshare', ['--net', '--mount', 'true'], { env, encoding: 'utf8' });
-    probed =
-      root.status === 0
-        ? { mode: 'root', detail: `user namespaces refused (${(userns.stderr || userns.error?.message || '').trim()}): running as root in a private net + mount namespace instead` }
-        : { mode: 'unavailable', detail: `unshare --net --mount failed: ${(root.stderr || root.error?.message || '').trim()}` };
-  } else {
-    probed = {
-      mode: 'unavailable',
-      detail: `unprivileged user namespaces are disabled (${(userns.stderr || userns.error?.message || '').trim()})`,
-    };
-  }
-  return probed;
+  /** Namespace ids of the holder, e.g. `net:[4026532281]`. */
+  user: string;
+  net: string;
+  mnt: string;
+  /** Random per sandbox; in the environment of every process the lab starts. */
+  token: string;
 }
 
 function stateFile(lab: Lab): string {
-  return path.join(labStateDir(lab.id), 'sandbox.json');
+  return path.join(labStateDir(lab), 'sandbox.json');
 }
 
 function readState(lab: Lab): HolderState | undefined {
-  try {
-    return JSON.parse(readFileSync(stateFile(lab), 'utf8')) as HolderState;
-  } catch {
-    return undefined;
+  const data = readJson<Partial<HolderState>>(stateFile(lab));
+  if (!data || typeof data.pid !== 'number' || typeof data.token !== 'string' || !/^[0-9a-f]{32}$/.test(data.token)) return undefined;
+  return data as HolderState;
+}
+
+/** Why the recorded holder cannot be trusted (gone, reused pid, foreign namespaces), or undefined if it is ours. */
+function holderProblem(state: HolderState): string | undefined {
+  const host = hostNamespaces();
+  if (startTime(state.pid) === undefined) return `holder pid ${state.pid} is gone`;
+  if (startTime(state.pid) !== state.startTime) return `pid ${state.pid} is another process now (its start time differs)`;
+  const net = nsId(state.pid, 'net');
+  if (!net || net !== state.net) return `pid ${state.pid} is not in the recorded network namespace`;
+  if (host.net.has(net)) return `pid ${state.pid} lives in this machine's own network namespace: it is no sandbox`;
+  if (state.userns && nsId(state.pid, 'user') !== state.user) return `pid ${state.pid} is not in the recorded user namespace`;
+  if (!environHas(state.pid, `${TOKEN_VARIABLE}=${state.token}`)) return `pid ${state.pid} does not carry this lab's token`;
+  return undefined;
+}
+
+/**
+ * Every process of the sandbox: those in its user namespace (rootless), its mount or outer network
+ * namespace, a network namespace made inside it, or carrying its token; never one in this
+ * machine's own network namespace, whatever the state file says.
+ */
+function labProcesses(state: HolderState, labNets: Iterable<string>): number[] {
+  const host = hostNamespaces();
+  const user = state.userns && state.user && !host.user.has(state.user) ? state.user : undefined;
+  const mnt = state.mnt && !host.mnt.has(state.mnt) ? state.mnt : undefined;
+  const nets = new Set<string>(labNets);
+  if (state.net && !host.net.has(state.net)) nets.add(state.net);
+  const token = `${TOKEN_VARIABLE}=${state.token}`;
+  const found: number[] = [];
+  for (const pid of allPids()) {
+    const net = nsId(pid, 'net');
+    if (!net || host.net.has(net)) continue;
+    if ((user && nsId(pid, 'user') === user) || (mnt && nsId(pid, 'mnt') === mnt) || nets.has(net) || environHas(pid, token)) found.push(pid);
   }
+  return found;
 }
 
-function holderAlive(state: HolderState): boolean {
-  return startTime(state.pid) === state.startTime;
+/** The network namespaces made inside a trusted holder (none when it cannot be trusted). */
+function holderNetns(state: HolderState, trusted: boolean): Map<string, string> {
+  return trusted ? labNetns(state.pid) : new Map();
 }
 
-function which(command: string): string | undefined {
-  const result = spawnSync('bash', ['-c', `command -v -- "$1"`, 'which', command], {
-    env: { ...process.env, PATH: labPath() } as Record<string, string>,
-    encoding: 'utf8',
-  });
-  return result.status === 0 ? result.stdout.trim() : undefined;
-}
-
-const TOOLS: { command: string; why: string; debian: string; fedora: string }[] = [
-  { command: 'unshare', why: 'creates the lab’s private namespaces', debian: 'apt-get install util-linux', fedora: 'dnf install util-linux' },
-  { command: 'nsenter', why: 'runs each step inside the lab', debian: 'apt-get install util-linux', fedora: 'dnf install util-linux' },
-  { command: 'ip', why: 'makes namespaces, links and routes', debian: 'apt-get install iproute2', fedora: 'dnf install iproute' },
-];
-
-async function killAll(state: HolderState): Promise<number[]> {
+async function killAll(state: HolderState, labNets: Set<string>): Promise<{ names: string[]; left: number[] }> {
+  const killed = new Set<number>();
+  const names: string[] = [];
   let left: number[] = [];
   // Dying processes may take a while to release their namespaces: allow a few seconds.
   for (let round = 0; round < 250; round++) {
-    left = holderAlive(state) ? sandboxProcesses(state.pid, state.userns) : [];
-    if (left.length === 0) return [];
+    left = labProcesses(state, labNets);
+    if (left.length === 0) break;
     for (const pid of left) {
+      if (!killed.has(pid) && pid !== state.pid) names.push(commandName(pid));
+      killed.add(pid);
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -99,69 +114,57 @@ async function killAll(state: HolderState): Promise<number[]> {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return left;
+  return { names, left };
+}
+
+function countNames(names: string[]): string {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
 }
 
 export const sandboxBackend: Backend = {
   name: 'sandbox',
 
   async preflight(): Promise<PrerequisiteResult[]> {
-    const results: PrerequisiteResult[] = [];
     if (process.platform !== 'linux') {
-      return [
-        {
-          name: 'Linux',
-          ok: false,
-          why: 'the sandbox is made of Linux network namespaces',
-          detail: `this is ${process.platform}`,
-          install: { other: 'use a Linux VM, or run the kind labs instead' },
-        },
-      ];
+      const support = sandboxSupport();
+      return [{ name: 'Linux', ok: false, why: 'the sandbox is made of Linux network namespaces', detail: support.detail, install: support.fix }];
     }
-    for (const tool of TOOLS) {
-      const found = which(tool.command);
-      results.push({
-        name: tool.command,
-        ok: Boolean(found),
-        why: tool.why,
-        detail: found ?? 'not found on PATH',
-        install: { debian: tool.debian, fedora: tool.fedora },
-      });
-    }
+    const results = systemTools(['unshare', 'nsenter', 'setsid', 'ip', 'sysctl', 'timeout']);
     if (results.every((r) => r.ok)) {
-      const { mode, detail } = sandboxMode();
+      const { mode, detail, fix } = sandboxSupport();
       results.push({
         name: 'namespaces',
         ok: mode !== 'unavailable',
         warning: mode === 'root',
         why: 'everything the lab builds lives in its own namespaces',
         detail,
-        install: {
-          debian: 'sudo sysctl -w kernel.unprivileged_userns_clone=1 (or run the lab as root)',
-          other: 'enable unprivileged user namespaces, or run the lab as root',
-        },
+        install: fix,
       });
     }
     return results;
   },
 
   async up(lab: Lab, opts: BackendOpts = {}): Promise<void> {
-    const old = readState(lab);
-    if (old) {
-      opts.log?.(holderAlive(old) ? `replacing the running sandbox (holder pid ${old.pid})` : 'cleaning a stale sandbox state');
-      await this.down(lab, opts);
+    if (readState(lab)) {
+      opts.log?.('removing the previous sandbox first');
+      for (const line of await this.down(lab, opts)) opts.log?.(`  ${line}`);
     }
-    const { mode, detail } = sandboxMode();
+    const { mode, detail } = sandboxSupport();
     if (mode === 'unavailable') throw new LabError(`cannot make the sandbox: ${detail}\nrun: npm run lab -- doctor ${lab.id}`);
     if (mode === 'root') opts.log?.(detail);
     const userns = mode === 'rootless';
+    const file = stateFile(lab);
+    const token = randomBytes(16).toString('hex');
     const args = [...(userns ? ['--user', '--map-root-user'] : []), '--net', '--mount', 'bash', HOLDER_SCRIPT];
     const child = spawn('unshare', args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: labPath() } as Record<string, string>,
+      env: { ...process.env, PATH: labPath(), LAB_STATE_FILE: file, LAB_USERNS: String(userns), [TOKEN_VARIABLE]: token } as Record<string, string>,
       cwd: '/',
     });
+    faultPoint('sandbox-holder-started');
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const ready = await new Promise<boolean>((resolve) => {
@@ -187,32 +190,59 @@ export const sandboxBackend: Backend = {
     child.stdout.destroy();
     child.stderr.destroy();
     child.unref();
-    if (!ready || !child.pid) {
-      if (child.pid) process.kill(child.pid, 'SIGKILL');
+    const state = readState(lab);
+    if (!ready || !child.pid || !state || state.pid !== child.pid || state.token !== token) {
+      if (child.pid) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      if (state) await this.down(lab, opts);
       throw new LabError(`could not start the sandbox for ${lab.id}: ${stderr.trim() || 'the holder did not get ready'}`);
     }
+    faultPoint('sandbox-state-written');
     for (const line of stderr.trim().split('\n').filter(Boolean)) opts.log?.(line);
-    const state: HolderState = { pid: child.pid, startTime: startTime(child.pid) ?? '', userns };
-    writeFileSync(stateFile(lab), JSON.stringify(state));
   },
 
-  async down(lab: Lab): Promise<void> {
+  async down(lab: Lab): Promise<string[]> {
     const state = readState(lab);
-    if (!state) return;
-    if (holderAlive(state)) {
-      const left = await killAll(state);
-      if (left.length > 0) {
-        throw new LabError(`could not stop every process of the ${lab.id} sandbox; still running: ${left.join(', ')}\nremove them with: kill -9 ${left.join(' ')}`);
-      }
+    if (!state) {
+      rmSync(stateFile(lab), { force: true });
+      return [];
+    }
+    const problem = holderProblem(state);
+    const removed: string[] = [];
+    const nets = holderNetns(state, !problem);
+    const netns = [...nets.keys()].sort();
+    if (problem && startTime(state.pid) !== undefined && startTime(state.pid) === state.startTime) {
+      removed.push(`not touched: the state file names pid ${state.pid} (${commandName(state.pid)}), but ${problem.replace(/^pid \d+ /, 'it ')}`);
+    }
+    const { names, left } = await killAll(state, new Set(nets.values()));
+    if (left.length > 0) {
+      throw new LabError(`could not stop every process of the ${lab.id} sandbox; still running: ${left.join(', ')}\nremove them with: kill -9 ${left.join(' ')}`);
     }
     rmSync(stateFile(lab), { force: true });
+    if (!problem) removed.push(`the sandbox (holder pid ${state.pid}, ${state.userns ? 'rootless' : 'root'})`);
+    else if (names.length > 0) removed.push(`what was left of the sandbox (its holder had died: ${problem})`);
+    if (netns.length > 0) removed.push(`${netns.length} network namespace${netns.length === 1 ? '' : 's'}: ${netns.join(', ')}`);
+    if (names.length > 0) removed.push(`${names.length} process${names.length === 1 ? '' : 'es'} in it: ${countNames(names)}`);
+    return removed;
   },
 
   async status(lab: Lab): Promise<BackendStatus> {
     const state = readState(lab);
     if (!state) return { up: false, detail: 'not running' };
-    if (!holderAlive(state)) return { up: false, stale: true, detail: `stale state: holder pid ${state.pid} is gone` };
-    return { up: true, detail: `sandbox holder pid ${state.pid} (${state.userns ? 'rootless' : 'root'})` };
+    const problem = holderProblem(state);
+    if (problem) return { up: false, stale: true, detail: `stale state: ${problem}` };
+    const netns = labNetns(state.pid).size;
+    return { up: true, detail: `sandbox holder pid ${state.pid} (${state.userns ? 'rootless' : 'root'}), ${netns} network namespace${netns === 1 ? '' : 's'}` };
+  },
+
+  isLabProcess(lab: Lab, pid: number): boolean {
+    const state = readState(lab);
+    return state !== undefined && labProcesses(state, holderNetns(state, !holderProblem(state)).values()).includes(pid);
   },
 
   commandFor(lab: Lab, target: string, cmd: string): SpawnSpec {
@@ -226,21 +256,22 @@ export const sandboxBackend: Backend = {
   },
 
   stateDir(lab: Lab): string {
-    return labStateDir(lab.id);
+    return labStateDir(lab);
   },
 };
 
 function enter(lab: Lab, target: string, command: string[]): SpawnSpec {
   const state = readState(lab);
-  if (!state || !holderAlive(state)) {
-    throw new LabError(`lab ${lab.id} is not up${state ? ' (its sandbox is gone)' : ''}: run npm run lab -- up ${lab.id}`);
+  const problem = state ? holderProblem(state) : undefined;
+  if (!state || problem) {
+    throw new LabError(`lab ${lab.id} is not up${state ? ` (${problem})` : ''}: run npm run lab -- up ${lab.id}`);
   }
   const ns = state.userns ? ['--user', '--preserve-credentials', '--mount', '--net'] : ['--mount', '--net'];
   const into = target === 'host' ? [] : ['ip', 'netns', 'exec', target];
   return {
     file: 'nsenter',
     args: [`--target=${state.pid}`, ...ns, `--wd=${lab.dir}`, ...into, ...command],
-    env: labEnv(lab, { LAB_TARGET: target }),
+    env: labEnv(lab, { LAB_TARGET: target, [TOKEN_VARIABLE]: state.token }),
     cwd: lab.dir,
   };
 }

@@ -68,10 +68,13 @@ export interface Backend {
   up(lab: Lab, opts?: BackendOpts): Promise<void>;
   /**
    * Remove everything the backend created. Runs after the lab's `teardown` commands.
-   * Must succeed (and do nothing) when the environment does not exist.
+   * Must succeed (and do nothing) when the environment does not exist. Resolves with one line
+   * per thing removed (or deliberately not touched), for the reader.
    */
-  down(lab: Lab, opts?: BackendOpts): Promise<void>;
+  down(lab: Lab, opts?: BackendOpts): Promise<string[]>;
   status(lab: Lab): Promise<BackendStatus>;
+  /** Whether a process belongs to the lab's environment (sandbox: lives in its namespaces). */
+  isLabProcess?(lab: Lab, pid: number): boolean;
   /**
    * How to run `cmd` (a bash script) on `target` inside the lab's environment. The engine spawns
    * the returned spec detached in its own process group. `cmd` is run with `bash -euo pipefail -c`.

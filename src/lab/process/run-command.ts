@@ -64,6 +64,7 @@ export function runCommand(spec: SpawnSpec, opts: RunCommandOptions = {}): Promi
     });
     const pid = child.pid;
     const untrack = pid ? trackGroup(pid) : () => {};
+    if (pid) opts.onSpawn?.(pid);
 
     let killing: Promise<void> | undefined;
     const kill = (): void => {

@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   onOutput?: (stream: 'stdout' | 'stderr', data: string) => void;
   /** Characters of each stream kept for matching; default 1 MiB. Everything is still streamed. */
   maxBuffer?: number;
+  /** Called once with the child's pid (it leads its own process group) right after it started. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface CommandResult {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { prerequisiteSchema } from './prerequisite.ts';
 import { commandSchema } from './command.ts';
 import { stepSchema } from './step.ts';
+import { daemonSchema } from './daemon.ts';
 
 /** The newest `schema:` this engine understands. */
 export const SUPPORTED_SCHEMA = 1;
@@ -52,6 +53,11 @@ export const labSchema = z
     setup: z.array(commandSchema).default([]).meta({
       description: 'Commands `lab up` runs in order once the backend is ready (sandbox: the outer namespace; kind: the cluster). Each has `run` and may set `target` and `timeout` (default `2m`). A failure tears the lab down again.',
     }),
+    /** Long-running processes, started after setup and stopped at down (sandbox only). */
+    daemons: z.array(daemonSchema).default([]).meta({
+      description:
+        "Long-running processes the lab needs (sandbox labs only): each is started after `setup`, in order, and waited for until ready; `lab down` stops them before `teardown`. Their logs stay in the lab's state folder (`npm run lab -- logs <lab> <daemon>`) and are shown when a step fails; default none.",
+    }),
     /** Commands run by `lab down`, before the backend removes the rest. */
     teardown: z.array(commandSchema).default([]).meta({
       description: 'Commands `lab down` runs in order before the backend removes the rest (sandbox: every process and namespace; kind: the cluster); default none. Each may set `target` and `timeout` (default `30s`).',
@@ -71,6 +77,15 @@ export const labSchema = z
     });
     if (lab.backend === 'kind' && !lab.cluster) {
       ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'expected a cluster config for a kind lab, received nothing' });
+    }
+    const daemonNames = new Map<string, number>();
+    lab.daemons.forEach((daemon, index) => {
+      const first = daemonNames.get(daemon.name);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['daemons', index, 'name'], message: `duplicate daemon name "${daemon.name}" (first used by daemons.${first})` });
+      else daemonNames.set(daemon.name, index);
+    });
+    if (lab.backend === 'kind' && lab.daemons.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['daemons'], message: 'expected no daemons in a kind lab: run long-lived processes as pods in the cluster' });
     }
     if (lab.backend === 'sandbox' && lab.cluster) {
       ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'expected no cluster for a sandbox lab (cluster is for kind labs)' });

@@ -26,22 +26,41 @@ export const installHintsSchema = z
   })
   .meta({ description: 'How to install it, per OS family; shown when it is missing.' });
 
-/** An executable the lab needs, checked by `lab doctor <id>`. */
+/** An executable or a kernel module the lab needs, checked by `lab doctor <id>`. */
 export const prerequisiteSchema = z
   .strictObject({
     /** An executable looked up on PATH. @example "tcpdump" */
     command: z
       .string()
       .regex(/^[a-zA-Z0-9_.+-]+$/, 'expected an executable name')
-      .meta({ description: 'Name of an executable looked up on PATH (a name, not a path or a command line).', examples: ['tcpdump', 'helm'] }),
+      .optional()
+      .meta({ description: 'Name of an executable looked up on PATH (a name, not a path or a command line). Give `command` or `module`.', examples: ['tcpdump', 'helm'] }),
+    /** A Linux kernel module that must be loaded (or built in). @example "br_netfilter" */
+    module: z
+      .string()
+      .regex(/^[a-z0-9_]+$/, 'expected a kernel module name')
+      .optional()
+      .meta({
+        description:
+          'A Linux kernel module the lab needs, loaded or built in (`/sys/module/<name>`). Inside a user namespace the kernel will not load a module on demand, so doctor says how to load it (`sudo modprobe <name>`). Give `command` or `module`.',
+        examples: ['br_netfilter', 'vxlan', 'nf_tables'],
+      }),
     /** Why the lab needs it. @example "captures packets in step 4" */
     why: z
       .string()
       .min(1)
       .meta({ description: 'Why the lab needs it: a phrase read after "needed because it" in the message shown when it is missing.', examples: ['captures packets in step 4'] }),
     /** How to install it. */
-    install: installHintsSchema,
+    install: installHintsSchema.optional(),
   })
-  .meta({ description: 'An executable the lab needs, checked by `npm run lab -- doctor <id>` and before `lab up`.' });
+  .superRefine((pre, ctx) => {
+    if ((pre.command === undefined) === (pre.module === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of `command` (an executable) or `module` (a kernel module)' });
+    }
+    if (pre.command !== undefined && pre.install === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['install'], message: 'missing; expected install hints for the command (debian, fedora, macos or other)' });
+    }
+  })
+  .meta({ description: 'An executable or a kernel module the lab needs, checked by `npm run lab -- doctor <id>` and before `lab up`.' });
 
 export type Prerequisite = z.infer<typeof prerequisiteSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from './duration.ts';
 import { commandSchema, runSchema, targetSchema } from './command.ts';
+import { breakSchema } from './break.ts';
 
 /** A regular expression, written as a string (JavaScript syntax, no slashes). */
 const patternSchema = z
@@ -92,6 +93,14 @@ const stepBase = {
 const checkFields = {
   /** What the command must produce; default: exit status 0. */
   expect: expectSchema.default({ exit: 0, stdout: [], stdoutNot: [] }),
+  /** Ways to break what the check reads; `prove` shows the check fails on each. */
+  breaks: z
+    .array(breakSchema)
+    .default([])
+    .meta({
+      description:
+        'Ways to break what this check reads, each a command that damages the data plane (a link down, a rule or route removed). `lab prove` applies each one, expects the check to fail on every attempt of its retry window, restores the lab and expects the check to pass again. A check needs at least one; an exercise may add some to its unsolved state.',
+    }),
   /** Retry until this timeout; default: no retry. */
   retry: retrySchema.optional(),
   /** Shown when the check fails. Markdown. */
@@ -115,6 +124,16 @@ export const checkStepSchema = z
     ...stepBase,
     type: z.literal('check').meta({ description: "`check`: the command's exit status and output (`expect`) decide pass or fail." }),
     ...checkFields,
+  })
+  .superRefine((step, ctx) => {
+    if (step.breaks.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breaks'],
+        message:
+          'a check needs at least one way to break what it checks (`breaks: [{ why, run, restore }]`), so `lab prove` can show it fails when the data plane is broken; a check that cannot fail proves nothing (labs/README.md, "Honest checks")',
+      });
+    }
   })
   .meta({ description: "A check step: the command's exit status and output decide pass or fail." });
 

@@ -1,64 +1,36 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
-import { LabError } from '../errors.ts';
-import { listLabIds, loadLab } from '../load.ts';
+import { parseAllDocuments } from 'yaml';
+import { LabError, type Issue } from '../errors.ts';
+import { listLabIds, loadLab, parseYaml } from '../load.ts';
 import { defaultLabsDir, displayPath } from '../paths.ts';
 import type { Lab } from '../schema/lab.ts';
 import { loadVersions, type Versions } from '../versions.ts';
+import { commandsOf } from './commands.ts';
+import { fileReferenceIssues } from './files.ts';
 import { checkKindConfig } from './kind-config.ts';
 import { checkManifest } from './manifests.ts';
 import { imageProblem, imagesIn, isDownload, latestProblem, urlProblem, urlsIn, versionImages } from './pins.ts';
-import { SHELLCHECK_INSTALL, ShellcheckMissing, shellcheck } from './shellcheck.ts';
-import type { ValidationIssue } from './types.ts';
-
-export type { ValidationIssue } from './types.ts';
-export { formatValidationIssue } from './types.ts';
+import { ShellcheckMissing, shellcheckAll, type ShellSource } from './shellcheck.ts';
 
 /**
- * Static validation of a lab beyond its schema: what can be proven without running it (kind
- * clusters cannot start on the project's own machines). Checks the kind config against kind's
- * v1alpha4 fields, every Kubernetes manifest against the real API schemas, that every image is
- * pinned by digest and every URL is a pinned one from versions.yaml, and runs shellcheck on every
- * command and script.
+ * Static validation: everything that can be proven about a lab without running it (kind clusters
+ * cannot start on the project's own machines). The one validation path, used by `lab validate`
+ * and the tests: the schema (through the loader), files the commands name, the kind config against
+ * kind's v1alpha4 fields, every manifest against the real API schemas, images pinned by digest and
+ * URLs pinned through versions.yaml, shellcheck on every command and script (a missing shellcheck
+ * is an error), and versions.yaml itself.
  */
 
 const TEMPLATE = /\{\{\s*[^{}]*?\s*\}\}/g;
 const HAS_TEMPLATE = /\{\{[^{}]*\}\}/;
 
-interface Command {
-  /** Field path in lab.yaml, e.g. `steps.2.run`. */
-  at: string;
-  /** As written (templates unresolved). */
-  raw: string;
-  /** As run (templates resolved). */
-  resolved: string;
-}
-
-function commandsOf(lab: Lab, raw: Record<string, unknown>): Command[] {
-  const rawAt = (parts: (string | number)[]): string => {
-    let value: unknown = raw;
-    for (const key of parts) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return typeof value === 'string' ? value : '';
-  };
-  const out: Command[] = [];
-  const add = (parts: (string | number)[], resolved: string): void => {
-    out.push({ at: parts.join('.'), raw: rawAt(parts), resolved });
-  };
-  lab.setup.forEach((c, i) => add(['setup', i, 'run'], c.run));
-  lab.teardown.forEach((c, i) => add(['teardown', i, 'run'], c.run));
-  lab.steps.forEach((s, i) => {
-    add(['steps', i, 'run'], s.run);
-    if (s.type === 'exercise') add(['steps', i, 'solution', 'run'], s.solution.run);
-  });
-  return out;
-}
-
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith('.') || entry.name === 'recordings') continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await walk(full)));
     else if (entry.isFile()) files.push(full);
@@ -67,8 +39,8 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** Pinning problems in a command or script text: unpinned images, `latest`, URLs that move. */
-function pinIssues(text: string, file: string, at: string, versions: Versions): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+function pinIssues(text: string, file: string, at: string, versions: Versions): Issue[] {
+  const issues: Issue[] = [];
   for (const ref of imagesIn(text)) {
     if (ref.includes('{{') || ref.startsWith('$')) continue;
     const problem = imageProblem(ref, versions);
@@ -83,127 +55,17 @@ function pinIssues(text: string, file: string, at: string, versions: Versions): 
   return issues;
 }
 
-function shellIssues(findings: Awaited<ReturnType<typeof shellcheck>>, file: string, at: (line: number) => string): ValidationIssue[] {
-  return findings.map((f) => ({ file, path: at(f.line), message: `shellcheck SC${f.code} (${f.level}): ${f.message} (https://www.shellcheck.net/wiki/SC${f.code})` }));
-}
-
-/** Validates one loaded lab. `labDir` is its folder (default `lab.dir`); versions.yaml is read from the folder above. */
-export async function validateLabStatic(lab: Lab, labDir: string = lab.dir): Promise<ValidationIssue[]> {
-  const issues: ValidationIssue[] = [];
-  const versions = await loadVersions(path.dirname(labDir));
-  const labYaml = path.join(labDir, 'lab.yaml');
-  const labFile = displayPath(labYaml);
-  const raw = (parse(await readFile(labYaml, 'utf8')) ?? {}) as Record<string, unknown>;
-  const commands = commandsOf(lab, raw);
-  const pending: Promise<void>[] = [];
-  let shellcheckMissing: string | undefined;
-  const runShellcheck = (job: () => Promise<ValidationIssue[]>): void => {
-    pending.push(
-      job().then(
-        (found) => void issues.push(...found),
-        (error: unknown) => {
-          if (error instanceof ShellcheckMissing) shellcheckMissing = error.message;
-          else throw error;
-        },
-      ),
-    );
-  };
-
-  // lab.yaml commands: URLs only through templates, pinned images, shellcheck.
-  for (const command of commands) {
-    // A URL counts as pinned when versions.yaml provides it, or a part of it (`…/{{ calico.version }}/…`).
-    for (const url of urlsIn(command.raw.replace(TEMPLATE, '__VERSION__'))) {
-      if (url.includes('__VERSION__') || !isDownload(url)) continue;
-      issues.push({
-        file: labFile,
-        path: command.at,
-        message: `URL ${url} is written in the command: add it to labs/versions.yaml and write {{ path }} instead`,
-      });
-    }
-    issues.push(...pinIssues(command.resolved, labFile, command.at, versions));
-    // Lab commands run as `bash -euo pipefail -c`: tell shellcheck so (e.g. a failing `cd` stops the step).
-    runShellcheck(async () => shellIssues(await shellcheck({ text: `set -euo pipefail\n${command.resolved}` }, labDir), labFile, () => command.at));
-  }
-
-  // The kind config.
-  const configPath = lab.backend === 'kind' && lab.cluster ? path.resolve(labDir, lab.cluster.config) : undefined;
-  if (configPath) {
-    const configFile = displayPath(configPath);
-    let text: string | undefined;
-    try {
-      text = await readFile(configPath, 'utf8');
-    } catch {
-      issues.push({ file: labFile, path: 'cluster.config', message: `${configFile} does not exist` });
-    }
-    if (text !== undefined) {
-      if (HAS_TEMPLATE.test(text)) issues.push({ file: configFile, path: '(top level)', message: templateMessage() });
-      try {
-        issues.push(...checkKindConfig(parse(text), configFile, lab.id));
-      } catch (error) {
-        issues.push({ file: configFile, path: '(top level)', message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` });
-      }
-    }
-  }
-
-  // Our own manifests and scripts.
-  for (const file of await walk(labDir)) {
-    const shown = displayPath(file);
-    if (file === labYaml || file === configPath) continue;
-    if (/\.ya?ml$/.test(file)) {
-      const text = await readFile(file, 'utf8');
-      if (HAS_TEMPLATE.test(text)) issues.push({ file: shown, path: '(top level)', message: templateMessage() });
-      const docs = parseAllDocuments(text);
-      const list = Array.isArray(docs) ? docs : [docs];
-      const several = list.length > 1;
-      for (const [index, doc] of list.entries()) {
-        if (doc.errors.length > 0) {
-          issues.push({ file: shown, path: '(top level)', message: `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}` });
-          continue;
-        }
-        const data: unknown = doc.toJS();
-        if (data === null || data === undefined) continue;
-        const prefix = several ? `[${index}]` : '';
-        issues.push(...(await checkManifest(data, shown, prefix)));
-        issues.push(...manifestPins(data, shown, prefix, versions));
-      }
-    } else if (file.endsWith('.sh')) {
-      const text = await readFile(file, 'utf8');
-      text.split('\n').forEach((line, index) => {
-        if (/^\s*#/.test(line)) return;
-        const at = `line ${index + 1}`;
-        if (HAS_TEMPLATE.test(line)) issues.push({ file: shown, path: at, message: templateMessage() });
-        for (const url of urlsIn(line).filter(isDownload)) {
-          issues.push({
-            file: shown,
-            path: at,
-            message: `URL ${url} is written in the script: pass it from lab.yaml as an argument or variable written {{ path }} (labs/versions.yaml)`,
-          });
-        }
-        issues.push(...pinIssues(line, shown, at, versions).filter((i) => !i.message.startsWith('URL ')));
-      });
-      // Sandbox labs' scripts are shellchecked by the engine's own validation (src/lab/validate-own.ts).
-      if (lab.backend === 'kind') {
-        runShellcheck(async () => shellIssues(await shellcheck({ file: path.relative(labDir, file) }, labDir), shown, (line) => `line ${line}`));
-      }
-    }
-  }
-
-  await Promise.all(pending);
-  if (shellcheckMissing) issues.push({ file: labFile, path: '(shellcheck)', message: shellcheckMissing });
-  return issues.sort(byPlace);
-}
-
 function templateMessage(): string {
   return '{{ }} templates are resolved in lab.yaml only: pass the value from lab.yaml (an argument or variable), or write the pinned value';
 }
 
-function byPlace(a: ValidationIssue, b: ValidationIssue): number {
+function byPlace(a: Issue, b: Issue): number {
   return a.file.localeCompare(b.file) || a.path.localeCompare(b.path, undefined, { numeric: true });
 }
 
 /** Images in a manifest: every `image` field anywhere in the object. */
-function manifestPins(data: unknown, file: string, prefix: string, versions: Versions): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+function manifestPins(data: unknown, file: string, prefix: string, versions: Versions): Issue[] {
+  const issues: Issue[] = [];
   const visit = (value: unknown, at: string[]): void => {
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...at, String(i)]));
     else if (value && typeof value === 'object') {
@@ -224,11 +86,140 @@ function manifestPins(data: unknown, file: string, prefix: string, versions: Ver
   return issues;
 }
 
-/** Checks labs/versions.yaml itself: every image by digest, no `latest`, no branch URL. */
-export async function validateVersionsFile(labsDir: string = defaultLabsDir): Promise<ValidationIssue[]> {
+/** The kind config: exists, no templates, kind's v1alpha4 fields. */
+async function kindConfigIssues(lab: Lab, labFile: string): Promise<{ issues: Issue[]; configPath?: string }> {
+  if (lab.backend !== 'kind' || !lab.cluster) return { issues: [] };
+  const configPath = path.resolve(lab.dir, lab.cluster.config);
+  const configFile = displayPath(configPath);
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch {
+    return { issues: [{ file: labFile, path: 'cluster.config', message: `${configFile} does not exist` }], configPath };
+  }
+  const issues: Issue[] = [];
+  if (HAS_TEMPLATE.test(text)) issues.push({ file: configFile, path: '(top level)', message: templateMessage() });
+  const parsed = parseYaml(text, configFile);
+  issues.push(...parsed.issues);
+  if (parsed.issues.length === 0) issues.push(...checkKindConfig(parsed.data, configFile, lab.id));
+  return { issues, configPath };
+}
+
+/** Our own manifests (every YAML file but lab.yaml and the kind config) and our scripts' pins. */
+async function ownFileIssues(lab: Lab, skip: Set<string>, versions: Versions): Promise<{ issues: Issue[]; scripts: string[] }> {
+  const issues: Issue[] = [];
+  const scripts: string[] = [];
+  for (const file of await walk(lab.dir)) {
+    const shown = displayPath(file);
+    if (skip.has(file)) continue;
+    if (/\.ya?ml$/.test(file)) {
+      const text = await readFile(file, 'utf8');
+      if (HAS_TEMPLATE.test(text)) issues.push({ file: shown, path: '(top level)', message: templateMessage() });
+      const docs = parseAllDocuments(text, { maxAliasCount: 100 } as never);
+      const list = Array.isArray(docs) ? docs : [docs];
+      const several = list.length > 1;
+      for (const [index, doc] of list.entries()) {
+        if (doc.errors.length > 0) {
+          issues.push({ file: shown, path: '(top level)', message: `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}` });
+          continue;
+        }
+        let data: unknown;
+        try {
+          data = doc.toJS({ maxAliasCount: 100 });
+        } catch (error) {
+          issues.push({ file: shown, path: '(top level)', message: `not usable YAML: ${(error as Error).message.split('\n')[0]}` });
+          continue;
+        }
+        if (data === null || data === undefined) continue;
+        const prefix = several ? `[${index}]` : '';
+        issues.push(...(await checkManifest(data, shown, prefix)));
+        issues.push(...manifestPins(data, shown, prefix, versions));
+      }
+    } else if (file.endsWith('.sh')) {
+      scripts.push(file);
+      const text = await readFile(file, 'utf8');
+      text.split('\n').forEach((line, index) => {
+        if (/^\s*#/.test(line)) return;
+        const at = `line ${index + 1}`;
+        if (HAS_TEMPLATE.test(line)) issues.push({ file: shown, path: at, message: templateMessage() });
+        for (const url of urlsIn(line).filter(isDownload)) {
+          issues.push({ file: shown, path: at, message: `URL ${url} is written in the script: pass it from lab.yaml as an argument or variable written {{ path }} (labs/versions.yaml)` });
+        }
+        issues.push(...pinIssues(line, shown, at, versions).filter((i) => !i.message.startsWith('URL ')));
+      });
+    }
+  }
+  return { issues, scripts };
+}
+
+/** Validates one loaded lab. Reads lab.yaml again for the commands as written (templates unresolved). */
+export async function validateLab(lab: Lab): Promise<Issue[]> {
+  const labsDir = path.dirname(lab.dir);
   const versions = await loadVersions(labsDir);
+  const labYaml = path.join(lab.dir, 'lab.yaml');
+  const labFile = displayPath(labYaml);
+  const raw = parseYaml(await readFile(labYaml, 'utf8'), labFile).data;
+  const commands = commandsOf(lab, raw);
+  const issues: Issue[] = [];
+
+  for (const command of commands) {
+    // A URL counts as pinned when versions.yaml provides it, or a part of it (`…/{{ calico.version }}/…`).
+    for (const url of urlsIn(command.raw.replace(TEMPLATE, '__VERSION__'))) {
+      if (url.includes('__VERSION__') || !isDownload(url)) continue;
+      issues.push({ file: labFile, path: command.at, message: `URL ${url} is written in the command: add it to labs/versions.yaml and write {{ path }} instead` });
+    }
+    issues.push(...pinIssues(command.resolved, labFile, command.at, versions));
+  }
+  issues.push(...fileReferenceIssues(commands, lab.dir, labFile));
+
+  const kind = await kindConfigIssues(lab, labFile);
+  issues.push(...kind.issues);
+  const own = await ownFileIssues(lab, new Set([labYaml, ...(kind.configPath ? [kind.configPath] : [])]), versions);
+  issues.push(...own.issues);
+
+  // shellcheck: every command (as `bash -euo pipefail -c` runs it) and every script, the shared
+  // sandbox helpers included, in a few batches.
+  const lib = path.join(labsDir, '_lib');
+  const libScripts = lab.backend === 'sandbox' && existsSync(lib) ? (await walk(lib)).filter((f) => f.endsWith('.sh')) : [];
+  const sources: { source: ShellSource; file: string; at: (line: number) => string }[] = [
+    ...commands.map((c) => ({ source: { text: c.resolved }, file: labFile, at: () => c.at })),
+    ...[...own.scripts, ...libScripts].map((f) => ({ source: { file: f }, file: displayPath(f), at: (line: number) => `line ${line}` })),
+  ];
+  try {
+    const findings = await shellcheckAll(sources.map((s) => s.source), lab.dir);
+    for (const f of findings) {
+      const s = sources[f.source]!;
+      issues.push({ file: s.file, path: s.at(f.line), message: `shellcheck SC${f.code} (${f.level}): ${f.message} (https://www.shellcheck.net/wiki/SC${f.code})` });
+    }
+  } catch (error) {
+    if (!(error instanceof ShellcheckMissing)) throw error;
+    issues.push({ file: labFile, path: '(shellcheck)', message: error.message });
+  }
+  return dedupe(issues).sort(byPlace);
+}
+
+/** The shared _lib scripts are checked with every sandbox lab: report each finding once per lab. */
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.file}\0${i.path}\0${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Checks labs/versions.yaml itself: valid YAML, every image by digest, no `latest`, no branch URL. */
+export async function validateVersionsFile(labsDir: string = defaultLabsDir): Promise<Issue[]> {
+  let versions: Versions;
+  try {
+    versions = await loadVersions(labsDir);
+  } catch (error) {
+    if (error instanceof LabError) return error.issues;
+    throw error;
+  }
   const file = displayPath(path.join(labsDir, 'versions.yaml'));
-  const issues: ValidationIssue[] = [];
+  const issues: Issue[] = [];
   for (const [key, image] of versionImages(versions)) {
     if (!/@sha256:[0-9a-f]{64}$/.test(image)) issues.push({ file, path: key, message: `expected an image pinned by digest (name:tag@sha256:…), received "${image}"` });
   }
@@ -247,33 +238,33 @@ export async function validateVersionsFile(labsDir: string = defaultLabsDir): Pr
   return issues;
 }
 
-/** Turns a loader error (`file: path: message` lines) into issues. */
-function loaderIssues(error: LabError, fallbackFile: string): ValidationIssue[] {
-  return error.message.split('\n').map((line) => {
-    const m = /^([^:\s]+\.ya?ml)(?::\d+)?: ([^:]+?): (.*)$/.exec(line);
-    return m ? { file: m[1]!, path: m[2]!, message: m[3]! } : { file: fallbackFile, path: '(top level)', message: line };
-  });
-}
-
 /** Loads one lab (schema, templates) and validates it statically: every problem, as issues. */
-export async function validateLabById(id: string, opts: { labsDir?: string } = {}): Promise<ValidationIssue[]> {
+export async function validateLabById(id: string, opts: { labsDir?: string } = {}): Promise<Issue[]> {
   const labsDir = path.resolve(opts.labsDir ?? defaultLabsDir);
   let lab: Lab;
   try {
     lab = await loadLab(id, { labsDir });
   } catch (error) {
-    if (error instanceof LabError) return loaderIssues(error, displayPath(path.join(labsDir, id, 'lab.yaml')));
-    throw error;
+    if (!(error instanceof LabError)) throw error;
+    return error.issues.length > 0 ? error.issues : [{ file: displayPath(path.join(labsDir, id, 'lab.yaml')), path: '(top level)', message: error.message }];
   }
-  return validateLabStatic(lab, lab.dir);
+  return validateLab(lab);
 }
 
-/** Every lab plus versions.yaml. */
-export async function validateAllLabs(opts: { labsDir?: string } = {}): Promise<ValidationIssue[]> {
+export interface ValidationReport {
+  /** Problems in labs/versions.yaml. */
+  versions: Issue[];
+  /** Each lab validated, in id order. */
+  labs: { id: string; issues: Issue[] }[];
+}
+
+/** Validates versions.yaml and the given labs (default: every lab), labs in parallel (shellcheck is pooled). */
+export async function validateAll(opts: { labsDir?: string; ids?: string[] } = {}): Promise<ValidationReport> {
   const labsDir = path.resolve(opts.labsDir ?? defaultLabsDir);
-  const ids = await listLabIds({ labsDir });
-  const perLab = await Promise.all(ids.map((id) => validateLabById(id, { labsDir })));
-  return [...(await validateVersionsFile(labsDir)), ...perLab.flat()];
+  const ids = opts.ids && opts.ids.length > 0 ? opts.ids : await listLabIds({ labsDir });
+  const [versions, labs] = await Promise.all([
+    validateVersionsFile(labsDir),
+    Promise.all(ids.map(async (id) => ({ id, issues: await validateLabById(id, { labsDir }) }))),
+  ]);
+  return { versions, labs };
 }
-
-export { SHELLCHECK_INSTALL };

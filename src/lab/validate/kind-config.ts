@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ValidationIssue } from './types.ts';
+import type { Issue as ValidationIssue } from '../errors.ts';
 
 /**
  * The kind `Cluster` config, v1alpha4, as kind v0.32.0 reads it (pkg/apis/config/v1alpha4/types.go

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from './types.ts';
+import type { Issue as ValidationIssue } from '../errors.ts';
 
 /**
  * Checks one Kubernetes object against the real API schemas shipped by `kubernetes-models`

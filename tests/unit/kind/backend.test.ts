@@ -1,11 +1,12 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kindBackend, nodeName } from '../../../src/lab/backends/kind.ts';
 import type { Lab } from '../../../src/lab/schema/lab.ts';
+import { labStateDir } from '../../../src/lab/state.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakes = path.resolve(here, '../../fixtures/kind-fakes/bin');
@@ -31,6 +32,7 @@ function makeLab(id = 'kind-demo', steps: Lab['steps'] = []): Lab {
     prerequisites: [],
     cluster: { config: 'kind.yaml' },
     setup: [],
+    daemons: [],
     teardown: [],
     steps: steps.length > 0 ? steps : [{ id: 's', title: 't', type: 'demo', run: 'kubectl get nodes' }],
     dir,
@@ -39,7 +41,7 @@ function makeLab(id = 'kind-demo', steps: Lab['steps'] = []): Lab {
 }
 
 const log = (): string[] => (existsSync(process.env.FAKE_LOG!) ? readFileSync(process.env.FAKE_LOG!, 'utf8').trim().split('\n') : []);
-const stateDir = (id: string): string => path.join(tmp, 'state', id);
+const stateDir = (id: string): string => labStateDir({ id, dir: path.join(tmp, 'labs', id) });
 
 beforeEach(() => {
   saved = { ...process.env };
@@ -176,7 +178,10 @@ test('preflight reports old tools, a missing runtime, and install hints per OS',
   const results = await kindBackend.preflight(makeLab());
   const [runtime, kind, kubectl] = results;
   assert.equal(runtime?.ok, false);
-  assert.match(runtime?.detail ?? '', /^neither is running or reachable \(docker info: Cannot connect to the Docker daemon/);
+  assert.match(runtime?.detail ?? '', /^docker is installed but its daemon is not reachable \(Cannot connect to the Docker daemon/);
+  // The CLI is there: the advice is to start the daemon, not to install Docker.
+  assert.match(runtime?.install?.debian ?? '', /^start it: sudo systemctl start docker/);
+  assert.doesNotMatch(JSON.stringify(runtime?.install), /apt-get install docker/);
   assert.deepEqual([kind?.ok, kind?.detail], [false, 'version 0.20.0 is older than 0.32.0: upgrade it']);
   assert.deepEqual([kubectl?.ok, kubectl?.detail], [false, 'version 1.30.2 is older than 1.35.0: upgrade it']);
   for (const r of results) {
@@ -203,4 +208,17 @@ test('commands run on the host with KUBECONFIG set, or in a node container', () 
   const node = kindBackend.commandFor(lab, 'worker', 'ip route');
   assert.deepEqual([node.file, node.args], ['docker', ['exec', '--workdir', '/', 'kind-demo-worker', 'bash', '-euo', 'pipefail', '-c', 'ip route']]);
   assert.equal(nodeName(lab, 'kind-demo-control-plane'), 'kind-demo-control-plane');
+});
+
+test('preflight with Podman asked for but not installed says so plainly, with install hints', async () => {
+  const bin = path.join(tmp, 'bin-no-podman');
+  mkdirSync(bin);
+  for (const tool of ['kind', 'kubectl', 'docker']) copyFileSync(path.join(fakes, tool), path.join(bin, tool));
+  for (const tool of ['kind', 'kubectl', 'docker']) chmodSync(path.join(bin, tool), 0o755);
+  process.env.PATH = `${bin}:/usr/bin:/bin`;
+  process.env.KIND_EXPERIMENTAL_PROVIDER = 'podman';
+  const [runtime] = await kindBackend.preflight(makeLab());
+  assert.equal(runtime?.ok, false);
+  assert.equal(runtime?.detail, 'podman: not installed');
+  assert.match(runtime?.install?.macos ?? '', /podman machine/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ['src/lab/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, ['src/cli/main.ts', ...args], { encoding: 'utf8' });
 
 test('list --json gives id, title, chapter and backend of every lab', () => {
   const result = cli('list', '--json');
@@ -31,7 +31,7 @@ test('usage errors exit 2 with a clear message', () => {
 });
 
 test('doctor lists prerequisites with what was found', () => {
-  const result = cli('doctor', 'pod-network-by-hand');
+  const result = cli('doctor', 'two-nodes', '--labs-dir', 'tests/fixtures/lab-engine/labs');
   assert.equal(result.status, 0, result.stdout);
   assert.match(result.stdout, /^✓ unshare: \//m);
   assert.match(result.stdout, /^✓ namespaces: /m);

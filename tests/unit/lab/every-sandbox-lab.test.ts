@@ -1,14 +1,16 @@
 /**
  * Every sandbox lab, found on disk (a new lab is covered without editing this file): `run` passes
- * every check, `prove` shows each exercise's check failing before its solution and passing after,
- * and the root network namespace is exactly as it was.
+ * every check; `prove` shows every check failing on each of its breaks and passing again, every
+ * exercise failing before its solution, and no check depending on another step; the same lab with
+ * every check replaced by `true` is refused by prove, check by check; and the root network
+ * namespace is exactly as it was.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadAllLabs, prove, run } from '../../../src/lab/index.ts';
+import { loadAllLabs, prove, run, type Lab } from '../../../src/lab/index.ts';
 import { rootNamespaceSnapshot } from '../../support/root-namespace.ts';
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lab-state-every-'));
@@ -17,13 +19,18 @@ after(() => rmSync(stateDir, { recursive: true, force: true }));
 
 const labs = (await loadAllLabs()).filter((lab) => lab.backend === 'sandbox');
 
+/** The lab with every check's command replaced by `true`: a check that cannot fail. */
+function hollow(lab: Lab): Lab {
+  return { ...lab, steps: lab.steps.map((step) => (step.type === 'demo' ? step : { ...step, run: 'true', expect: { exit: 0, stdout: [], stdoutNot: [] }, retry: undefined })) };
+}
+
 describe('every sandbox lab', { concurrency: 1 }, () => {
   it('there are sandbox labs to prove', () => {
     assert.ok(labs.length >= 2, `only ${labs.length} sandbox labs found`);
   });
 
   for (const lab of labs) {
-    it(`${lab.id}: has an exercise, runs with every check passing, proves, and leaves the host alone`, async () => {
+    it(`${lab.id}: has an exercise, runs with every check passing, proves every check can fail, and leaves the host alone`, async () => {
       const exercises = lab.steps.filter((s) => s.type === 'exercise');
       assert.ok(exercises.length >= 1, `${lab.id} has no exercise`);
       const before = rootNamespaceSnapshot();
@@ -31,8 +38,19 @@ describe('every sandbox lab', { concurrency: 1 }, () => {
       assert.equal(ran.ok, true, JSON.stringify(ran.steps.filter((s) => s.passed === false).map((s) => ({ id: s.id, reason: s.reason }))));
       assert.equal(ran.passed, lab.steps.filter((s) => s.type !== 'demo').length);
       const proved = await prove(lab);
-      assert.equal(proved.ok, true, JSON.stringify(proved.steps.map((s) => ({ id: s.id, status: s.status, reason: s.reason }))));
+      assert.equal(proved.ok, true, JSON.stringify({ error: proved.error, steps: proved.steps.filter((s) => s.passed === false).map((s) => ({ id: s.id, reason: s.reason })) }));
       assert.deepEqual(rootNamespaceSnapshot(), before);
+    });
+
+    it(`${lab.id}: with every check replaced by \`true\`, prove refuses each one`, async () => {
+      const proved = await prove(hollow(lab));
+      assert.equal(proved.ok, false);
+      const checks = proved.steps.filter((s) => s.type !== 'demo');
+      assert.equal(checks.length, lab.steps.filter((s) => s.type !== 'demo').length);
+      for (const check of checks) {
+        assert.equal(check.passed, false, `${check.id} was certified although it cannot fail`);
+        assert.match(check.reason ?? '', /passes (when|before its solution)/, check.id);
+      }
     });
   }
 });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateLabById, validateVersionsFile, validateAllLabs, formatValidationIssue, type ValidationIssue } from '../../../src/lab/validate/index.ts';
+import { validateLabById, validateVersionsFile, validateAll } from '../../../src/lab/validate/index.ts';
+import { formatIssueLine as formatValidationIssue, type Issue as ValidationIssue } from '../../../src/lab/errors.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const labsOf = (scenario: string): string => path.join(fixtures, `validate-${scenario}`, 'labs');
@@ -119,8 +120,9 @@ test('the repository kind lab kindnet-basics and labs/versions.yaml pass', async
   assert.deepEqual(await validateVersionsFile(), []);
 });
 
-test('validateAllLabs covers versions.yaml and every lab of a folder', async () => {
-  const issues = await validateAllLabs({ labsDir: labsOf('branch-url') });
+test('validateAll covers versions.yaml and every lab of a folder', async () => {
+  const report = await validateAll({ labsDir: labsOf('branch-url') });
+  const issues = [...report.versions, ...report.labs.flatMap((l) => l.issues)];
   assert.deepEqual(
     issues.map((i) => `${i.file}: ${i.path}`),
     ['tests/fixtures/validate-branch-url/labs/versions.yaml: moving.manifest', `${at('branch-url', 'branch', 'lab.yaml')}: steps.0.run`, `${at('branch-url', 'branch', 'lab.yaml')}: steps.1.run`],

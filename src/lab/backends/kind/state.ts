@@ -16,6 +16,11 @@ export interface KindState {
   provider: 'docker' | 'podman';
   /** ISO time of creation. */
   created: string;
+  /** Set while `kind create cluster` runs: an interrupted creation leaves this behind for `down`. */
+  creating?: boolean;
+  /** The pid and start time of that `kind create`, to stop it if it outlived its engine. */
+  createPid?: number;
+  createStartTime?: string;
 }
 
 export const STATE_FILE = 'kind.json';

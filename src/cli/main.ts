@@ -3,14 +3,13 @@
  * `npm run lab -- <verb>`: the lab engine's command line. Renders engine events for humans, as JSON
  * lines (--json) or into an asciicast recording (--record); never decides anything itself.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { LabEvent, LabEventListener } from '../events.ts';
 import {
   loadLab,
   listLabIds,
+  labsWithState,
   up,
   down,
   run,
@@ -19,25 +18,29 @@ import {
   runStep,
   applySolution,
   doctor,
+  status,
   shellCommand,
+  daemonLogFile,
+  logTail,
   LabError,
   labJsonSchemaText,
   killAllGroups,
+  defaultLabsDir,
+  displayPath,
   type Lab,
+  type LabEvent,
+  type LabEventListener,
   type LabSummary,
-} from '../index.ts';
-import { defaultLabsDir, displayPath } from '../paths.ts';
-import { validateOwn } from '../validate-own.ts';
-import { AsciicastRecorder } from '../record/asciicast.ts';
+} from '../lab/index.ts';
+import { formatIssueLine } from '../lab/errors.ts';
+import { validateAll } from '../lab/validate/index.ts';
+import { AsciicastRecorder } from './record/asciicast.ts';
 import { HumanRenderer } from './render.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
 import { HELP } from './help.ts';
+import { onStdoutClosed, print, stdout } from './output.ts';
 
-const VERBS = ['list', 'doctor', 'up', 'verify', 'run', 'down', 'shell', 'step', 'solve', 'validate', 'prove', 'schema', 'help'];
-
-function print(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
+const VERBS = ['list', 'status', 'doctor', 'up', 'verify', 'run', 'down', 'shell', 'step', 'solve', 'logs', 'validate', 'prove', 'schema', 'help'];
 
 function needId(args: CliArgs): string {
   const id = args.positionals[0];
@@ -46,8 +49,8 @@ function needId(args: CliArgs): string {
 }
 
 /** Listeners for this invocation: human or JSON, plus the recorder. */
-function listeners(args: CliArgs, title: string): { onEvent: LabEventListener; finish: () => void; human?: HumanRenderer } {
-  const human = args.json ? undefined : new HumanRenderer(process.stdout, { verbose: args.verbose });
+function listeners(args: CliArgs, title: string): { onEvent: LabEventListener; finish: () => void } {
+  const human = args.json ? undefined : new HumanRenderer(stdout, { verbose: args.verbose });
   const recorder = args.record ? new AsciicastRecorder({ title }) : undefined;
   const onEvent = (event: LabEvent): void => {
     if (args.json) print(JSON.stringify(event));
@@ -56,7 +59,6 @@ function listeners(args: CliArgs, title: string): { onEvent: LabEventListener; f
   };
   return {
     onEvent,
-    human,
     finish: () => {
       human?.close();
       if (recorder && args.record) {
@@ -67,8 +69,11 @@ function listeners(args: CliArgs, title: string): { onEvent: LabEventListener; f
   };
 }
 
-/** Ctrl-C cancels the operation (killing the running group and tearing down); a second one forces exit. */
-function interruptible(): { signal: AbortSignal; dispose: () => void } {
+/**
+ * Ctrl-C (or SIGTERM, or stdout closing under a pipe) cancels the operation: the running command's
+ * process group is killed and the lab torn down. A second Ctrl-C quits at once.
+ */
+function interruptible(labId: string): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   let count = 0;
   const onSigint = (): void => {
@@ -78,15 +83,20 @@ function interruptible(): { signal: AbortSignal; dispose: () => void } {
       controller.abort();
     } else {
       killAllGroups();
-      process.stderr.write('quit without teardown: run `npm run lab -- down <id>` to remove what is left\n');
+      process.stderr.write(`quit without teardown: run \`npm run lab -- down ${labId}\` to remove what is left\n`);
       process.exit(130);
     }
   };
+  const unsubscribe = onStdoutClosed(() => {
+    process.stderr.write('lab: stdout was closed: stopping the running command, then tearing down\n');
+    controller.abort();
+  });
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   return {
     signal: controller.signal,
     dispose: () => {
+      unsubscribe();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
     },
@@ -102,7 +112,7 @@ function reportSummary(args: CliArgs, summary: LabSummary): number {
 
 async function withEvents<T>(args: CliArgs, lab: Lab, fn: (opts: { onEvent: LabEventListener; signal: AbortSignal }) => Promise<T>): Promise<{ result: T; canceled: boolean }> {
   const { onEvent, finish } = listeners(args, `${lab.title} (${args.verb})`);
-  const interrupt = interruptible();
+  const interrupt = interruptible(lab.id);
   try {
     const result = await fn({ onEvent, signal: interrupt.signal });
     return { result, canceled: interrupt.signal.aborted };
@@ -113,34 +123,70 @@ async function withEvents<T>(args: CliArgs, lab: Lab, fn: (opts: { onEvent: LabE
 }
 
 async function validate(args: CliArgs): Promise<number> {
-  const labsDir = args.labsDir ?? defaultLabsDir;
-  const ids = args.positionals.length > 0 ? args.positionals : await listLabIds({ labsDir });
-  let failed = 0;
-  const staticPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../validate/index.ts');
-  const staticModule = existsSync(staticPath)
-    ? ((await import(staticPath)) as {
-        validateLabStatic?: (lab: Lab, labDir: string) => Promise<{ file: string; path: string; message: string }[]>;
-      })
-    : undefined;
-  for (const id of ids) {
-    let problems: string[];
+  const report = await validateAll({ labsDir: args.labsDir, ids: args.positionals });
+  const versionsOk = report.versions.length === 0;
+  const failed = report.labs.filter((l) => l.issues.length > 0).length;
+  if (args.json) {
+    print(JSON.stringify({ id: 'versions.yaml', ok: versionsOk, problems: report.versions.map(formatIssueLine), issues: report.versions }));
+    for (const lab of report.labs) print(JSON.stringify({ id: lab.id, ok: lab.issues.length === 0, problems: lab.issues.map(formatIssueLine), issues: lab.issues }));
+  } else {
+    print(versionsOk ? '✓ versions.yaml' : `✗ versions.yaml\n${report.versions.map((i) => `  ${formatIssueLine(i)}`).join('\n')}`);
+    for (const lab of report.labs) print(lab.issues.length === 0 ? `✓ ${lab.id}` : `✗ ${lab.id}\n${lab.issues.map((i) => `  ${formatIssueLine(i)}`).join('\n')}`);
+    const total = report.labs.length;
+    print(failed === 0 && versionsOk ? `\n${total} lab${total === 1 ? '' : 's'} and versions.yaml valid` : `\n${failed} of ${total} lab${total === 1 ? '' : 's'} invalid${versionsOk ? '' : '; versions.yaml invalid'}`);
+  }
+  return failed === 0 && versionsOk ? 0 : 1;
+}
+
+async function list(args: CliArgs): Promise<number> {
+  const labs: Lab[] = [];
+  let broken = 0;
+  for (const id of await listLabIds({ labsDir: args.labsDir })) {
     try {
-      const lab = await loadLab(id, { labsDir });
-      problems = validateOwn(lab);
-      if (staticModule?.validateLabStatic) {
-        problems.push(...(await staticModule.validateLabStatic(lab, lab.dir)).map((i) => `${i.file}: ${i.path}: ${i.message}`));
-      }
+      labs.push(await loadLab(id, { labsDir: args.labsDir }));
     } catch (error) {
       if (!(error instanceof LabError)) throw error;
-      problems = error.message.split('\n');
+      broken++;
+      const first = error.message.split('\n')[0];
+      process.stderr.write(`lab: skipping ${id}: ${first}${error.message.includes('\n') ? ` (npm run lab -- validate ${id} for all problems)` : ''}\n`);
     }
-    if (problems.length > 0) failed++;
-    if (args.json) print(JSON.stringify({ id, ok: problems.length === 0, problems }));
-    else if (problems.length === 0) print(`✓ ${id}`);
-    else print(`✗ ${id}\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
-  if (!args.json) print(failed === 0 ? `\n${ids.length} lab(s) valid` : `\n${failed} of ${ids.length} lab(s) invalid`);
-  return failed === 0 ? 0 : 1;
+  const rows = labs.map((lab) => ({ id: lab.id, title: lab.title, chapter: lab.chapter, backend: lab.backend, steps: lab.steps.map((s) => s.id) }));
+  if (args.json) print(JSON.stringify(rows, null, 2));
+  else {
+    const width = Math.max(...rows.map((r) => r.id.length), 2);
+    for (const row of rows) print(`${row.id.padEnd(width)}  ${row.backend.padEnd(7)}  ${row.title}`);
+  }
+  return broken === 0 ? 0 : 1;
+}
+
+/** `status [id…]`: what is up in this checkout (labs with state), or the named labs. */
+async function statusVerb(args: CliArgs): Promise<number> {
+  const labsDir = args.labsDir ?? defaultLabsDir;
+  const ids = args.positionals.length > 0 ? args.positionals : labsWithState(labsDir);
+  const rows = [];
+  for (const id of ids) {
+    let lab: Lab;
+    try {
+      lab = await loadLab(id, { labsDir });
+    } catch (error) {
+      if (!(error instanceof LabError)) throw error;
+      rows.push({ id, up: false, detail: `cannot load: ${error.message.split('\n')[0]}`, daemons: [] });
+      continue;
+    }
+    rows.push({ id, ...(await status(lab)) });
+  }
+  const shown = args.positionals.length > 0 ? rows : rows.filter((r) => r.up || r.stale);
+  if (args.json) print(JSON.stringify(shown, null, 2));
+  else if (shown.length === 0) print('no lab is up in this checkout');
+  else {
+    for (const row of shown) {
+      print(`${row.up ? '●' : row.stale ? '!' : '○'} ${row.id}: ${row.detail}`);
+      for (const d of row.daemons) print(`    daemon ${d.name} on ${d.target}: ${d.running ? `running (pid ${d.pid})` : 'not running'}; log ${d.log}`);
+      if (row.stale) print(`    clean it with: npm run lab -- down ${row.id}`);
+    }
+  }
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -152,26 +198,10 @@ async function main(argv: string[]): Promise<number> {
   if (!VERBS.includes(args.verb)) throw new UsageError(`unknown verb "${args.verb}"; verbs: ${VERBS.join(', ')}\nsee: npm run lab -- help`);
 
   switch (args.verb) {
-    case 'list': {
-      const labs: Lab[] = [];
-      let broken = 0;
-      for (const id of await listLabIds({ labsDir: args.labsDir })) {
-        try {
-          labs.push(await loadLab(id, { labsDir: args.labsDir }));
-        } catch (error) {
-          if (!(error instanceof LabError)) throw error;
-          broken++;
-          process.stderr.write(`lab: skipping ${id}: ${error.message.split('\n')[0]}${error.message.includes('\n') ? ' (npm run lab -- validate ' + id + ' for all problems)' : ''}\n`);
-        }
-      }
-      const rows = labs.map((lab) => ({ id: lab.id, title: lab.title, chapter: lab.chapter, backend: lab.backend, steps: lab.steps.map((s) => s.id) }));
-      if (args.json) print(JSON.stringify(rows, null, 2));
-      else {
-        const width = Math.max(...rows.map((r) => r.id.length), 2);
-        for (const row of rows) print(`${row.id.padEnd(width)}  ${row.backend.padEnd(7)}  ${row.title}`);
-      }
-      return broken === 0 ? 0 : 1;
-    }
+    case 'list':
+      return list(args);
+    case 'status':
+      return statusVerb(args);
     case 'schema': {
       const file = path.join(defaultLabsDir, 'schema.json');
       writeFileSync(file, labJsonSchemaText());
@@ -190,14 +220,14 @@ async function main(argv: string[]): Promise<number> {
       else
         for (const r of results) {
           print(`${r.ok ? (r.warning ? '!' : '✓') : '✗'} ${r.name}: ${r.detail}`);
-          if (!r.ok && r.install) for (const [os, how] of Object.entries(r.install)) print(`    ${os}: ${how}`);
+          if ((!r.ok || r.warning) && r.install) for (const [os, how] of Object.entries(r.install)) print(`    ${os}: ${how}`);
         }
       return results.every((r) => r.ok) ? 0 : 1;
     }
     case 'up': {
-      const { result, canceled } = await withEvents(args, lab, (opts) => up(lab, opts));
+      const { result, canceled } = await withEvents(args, lab, (opts) => up(lab, { ...opts, force: args.force }));
       const code = reportSummary(args, result);
-      if (code === 0 && !args.json) print(`lab ${lab.id} is up: npm run lab -- verify ${lab.id} | shell ${lab.id} [target] | down ${lab.id}`);
+      if (code === 0 && !args.json) print(`lab ${lab.id} is up: npm run lab -- verify ${lab.id} | shell ${lab.id} [target] | status | down ${lab.id}`);
       return canceled ? 130 : code;
     }
     case 'verify':
@@ -205,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     case 'prove': {
       const verb = args.verb;
       const { result, canceled } = await withEvents(args, lab, (opts) =>
-        verb === 'verify' ? verify(lab, opts) : verb === 'run' ? run(lab, { ...opts, keep: args.keep }) : prove(lab, opts),
+        verb === 'verify' ? verify(lab, opts) : verb === 'run' ? run(lab, { ...opts, keep: args.keep, force: args.force }) : prove(lab, { ...opts, force: args.force }),
       );
       const code = reportSummary(args, result);
       return canceled ? 130 : code;
@@ -223,10 +253,26 @@ async function main(argv: string[]): Promise<number> {
       if (args.json) print(JSON.stringify({ type: 'down', lab: lab.id, ...result }));
       else {
         for (const error of result.errors) process.stderr.write(`${error}\n`);
+        for (const line of result.removed) print(`removed ${line}`);
         if (result.left) process.stderr.write(`left behind: ${result.left}\n`);
-        else print(`lab ${lab.id} is down`);
+        else print(result.removed.length > 0 ? `lab ${lab.id} is down` : `lab ${lab.id} was not up: nothing to remove`);
       }
       return result.ok ? 0 : 1;
+    }
+    case 'logs': {
+      const wanted = args.positionals[1];
+      const daemons = wanted ? lab.daemons.filter((d) => d.name === wanted) : lab.daemons;
+      if (wanted && daemons.length === 0) throw new UsageError(`lab ${lab.id} has no daemon "${wanted}"; daemons: ${lab.daemons.map((d) => d.name).join(', ') || '(none)'}`);
+      if (daemons.length === 0) {
+        print(`lab ${lab.id} has no daemons`);
+        return 0;
+      }
+      for (const daemon of daemons) {
+        const file = daemonLogFile(lab, daemon.name);
+        print(`── ${daemon.name} (${file})`);
+        print(logTail(file, 200) || '(empty or not started)');
+      }
+      return 0;
     }
     case 'shell': {
       const spec = await shellCommand(lab, args.positionals[1] ?? 'host');

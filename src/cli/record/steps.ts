@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { applySolution, down, loadLab, runStep, up, type LabEvent } from '../index.ts';
+import { applySolution, down, loadLab, runStep, up, type LabEvent } from '../../lab/index.ts';
 import { AsciicastRecorder } from './asciicast.ts';
 
 const id = process.argv[2];

@@ -1,4 +1,4 @@
-/** Parsed command line: `lab <verb> [positionals] [--json] [--record <file>] [--keep]`. */
+/** Parsed command line: `lab <verb> [positionals] [--json] [--record <file>] [--keep] [--force]`. */
 export interface CliArgs {
   verb: string | undefined;
   positionals: string[];
@@ -7,6 +7,8 @@ export interface CliArgs {
   /** Folder holding the labs; default the repository's labs/. */
   labsDir?: string;
   keep: boolean;
+  /** up/run/prove: rebuild a lab that is already up. */
+  force: boolean;
   verbose: boolean;
   help: boolean;
 }
@@ -16,11 +18,12 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { verb: undefined, positionals: [], json: false, keep: false, verbose: false, help: false };
+  const args: CliArgs = { verb: undefined, positionals: [], json: false, keep: false, force: false, verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') args.json = true;
     else if (arg === '--keep') args.keep = true;
+    else if (arg === '--force') args.force = true;
     else if (arg === '--verbose' || arg === '-v') args.verbose = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--record' || arg.startsWith('--record=')) {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { LabEvent } from '../events.ts';
+import type { LabEvent } from '../../lab/index.ts';
 
 /**
  * Turns lab events into an asciicast v2 recording: each command appears after a prompt naming its

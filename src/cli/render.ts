@@ -1,4 +1,8 @@
-import type { LabEvent } from '../events.ts';
+import type { LabEvent } from '../lab/index.ts';
+import type { Out } from './output.ts';
+
+/** Output kept per running step to show under it when it ends (its tail is what matters). */
+const MAX_KEPT_OUTPUT = 64 * 1024;
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const PHASE_TITLES: Record<string, string> = {
@@ -18,7 +22,7 @@ function ms(duration: number): string {
  * checks, demo output indented below its step, and a summary.
  */
 export class HumanRenderer {
-  readonly #out: NodeJS.WriteStream;
+  readonly #out: Out;
   readonly #tty: boolean;
   readonly #color: boolean;
   readonly #verbose: boolean;
@@ -27,7 +31,7 @@ export class HumanRenderer {
   #output = new Map<string, string>();
   #phasesShown = new Set<string>();
 
-  constructor(out: NodeJS.WriteStream, opts: { verbose?: boolean } = {}) {
+  constructor(out: Out, opts: { verbose?: boolean } = {}) {
     this.#out = out;
     this.#tty = Boolean(out.isTTY);
     this.#color = this.#tty && !process.env.NO_COLOR;
@@ -61,7 +65,7 @@ export class HumanRenderer {
         if (this.#tty) this.#startSpinner();
         break;
       case 'output':
-        this.#output.set(event.step, (this.#output.get(event.step) ?? '') + event.data);
+        this.#output.set(event.step, ((this.#output.get(event.step) ?? '') + event.data).slice(-MAX_KEPT_OUTPUT));
         if (this.#verbose || event.step === 'setup') this.#write(event.data.replace(/^(?=.)/gm, '    '));
         break;
       case 'end':
@@ -71,7 +75,12 @@ export class HumanRenderer {
         break;
       case 'summary': {
         const total = event.passed + event.failed;
-        const verdict = event.failed === 0 ? this.#paint('32', `all ${total} checks passed`) : this.#paint('31', `${event.failed} of ${total} checks failed`);
+        const verdict =
+          total === 0
+            ? this.#paint('2', 'done')
+            : event.failed === 0
+              ? this.#paint('32', total === 1 ? 'the check passed' : `all ${total} checks passed`)
+              : this.#paint('31', `${event.failed} of ${total} check${total === 1 ? '' : 's'} failed`);
         this.#write(`\n${verdict} in ${ms(event.durationMs)}\n`);
         break;
       }
