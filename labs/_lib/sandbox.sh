@@ -83,3 +83,24 @@ route_pod_cidr() {
   local node=$1 cidr=$2 via=$3
   ip -n "$node" route add "$cidr" via "$via" dev eth0
 }
+
+# make_switch NAME
+#   A "physical" layer-2 segment: a namespace NAME holding one bridge, br0, that hosts plug into
+#   with plug_into_switch. It forwards frames only; it has no address and routes nothing.
+make_switch() {
+  local name=$1
+  new_netns "$name"
+  ip -n "$name" link add br0 type bridge
+  ip -n "$name" link set br0 up
+}
+
+# plug_into_switch SWITCH HOST ADDR PORT
+#   A cable from HOST's eth0 (address ADDR with its prefix, e.g. 192.168.0.11/24) to the port
+#   named PORT on SWITCH's br0.
+plug_into_switch() {
+  local switch=$1 host=$2 addr=$3 port=$4
+  ip -n "$host" link add eth0 type veth peer name "$port" netns "$switch"
+  ip -n "$switch" link set "$port" master br0 up
+  ip -n "$host" addr add "$addr" dev eth0
+  ip -n "$host" link set eth0 up
+}

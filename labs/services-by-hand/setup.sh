@@ -1,169 +1,89 @@
 #!/usr/bin/env bash
-# Builds a Service by hand: two nodes, three backend pods that answer with their own name, one
-# client pod per node, and the Service default/web (ClusterIP 10.96.0.10:80, NodePort 30080,
-# endpoints on port 8080) programmed on each node the way kube-proxy would: node1 in iptables mode
-# (nat table chains), node2 in nftables mode (table ip kube-proxy).
-# node1's rules are one endpoint behind (web-c, the newest pod, is missing): adding it is the
-# exercise.
+# Builds the lab: a LAN (192.168.0.0/24, with a router at .1 that knows nothing about Services)
+# with two nodes and one client outside the cluster; on each node a cni0 bridge with pods plugged
+# in the way the bridge CNI plugin plugs them; backends that answer with their own name; and five
+# Services programmed the way kube-proxy programs them: node1 in iptables mode, node2 in nftables
+# mode (see node1-iptables.sh and node2-nftables.sh).
+# Two things are deliberately left wrong for the exercises: node1's rules for default/web lack the
+# newest endpoint (web-c), and node1 holds a stale UDP conntrack entry for default/stats.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../_lib/sandbox.sh
 . "${LAB_LIB:-../_lib}/sandbox.sh"
 
-readonly cluster_cidr=10.244.0.0/16
-
-# kube-proxy sends even same-node pod traffic through the node (see routed_pod), so the node must
-# not tell a pod to talk to its neighbour directly: that would bypass the node's NAT.
+# A real node sends a packet to an unknown port of a ClusterIP along its default route; so do
+# these nodes. The kernel would otherwise tell a node that an Internet address is unreachable.
 no_redirects() {
-  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 \
-    net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.default.accept_redirects=0
+  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
 }
 
-# routed_pod NODE POD ADDR GATEWAY MAC
-#   make_pod, then the routes kindnet's ptp setup gives a pod: even the pod's own /24 goes via the
-#   node. Every packet, same node or not, then crosses the node's IP layer, where the Service's
-#   DNAT and its reverse happen. (With plain bridging, a reply from a backend on the same bridge
-#   would skip the node's netfilter hooks unless br_netfilter is loaded.)
-routed_pod() {
+# bridge_node NODE: what a node running a bridge CNI plugin needs from the kernel. br_netfilter
+# hands bridged IPv4 frames to the netfilter hooks, so that a reply switched from one pod to
+# another on cni0 still meets the conntrack entry that undoes the Service's DNAT.
+bridge_node() {
+  if ! ip netns exec "$1" sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null; then
+    echo "setup: net.bridge.bridge-nf-call-iptables is missing: load br_netfilter (sudo modprobe br_netfilter)" >&2
+    return 1
+  fi
+}
+
+# A pod as the bridge CNI plugin makes it (make_pod), with the plugin's hairpinMode: the bridge
+# may send a frame back out of the port it came in on, which a pod reaching itself through a
+# Service needs once br_netfilter does the DNAT while the frame is being bridged.
+bridge_pod() {
   local node=$1 pod=$2 addr=$3 gateway=$4 mac=$5
   make_pod "$node" "$pod" "$addr/24" "$gateway" "$mac"
-  no_redirects "$pod"
-  # What the bridge plugin's hairpinMode does: the bridge may send a frame back out of the port it
-  # came in on. Needed when br_netfilter is loaded (bridged frames then go through the nat hooks,
-  # and a pod's connection to itself through a Service is DNATed straight back to its own port).
   ip -n "$node" link set "veth-$pod" type bridge_slave hairpin on
-  ip -n "$pod" route add "$gateway" dev eth0 scope link
-  ip -n "$pod" route replace "${addr%.*}.0/24" via "$gateway" dev eth0 src "$addr"
 }
 
 # A backend: answers every TCP connection on :8080 with its name and the address it saw the client
-# come from ($SOCAT_PEERADDR), so a reply shows both which endpoint was picked and any SNAT.
+# come from ($SOCAT_PEERADDR), and every UDP datagram on :8125 with its name. Stateless test
+# servers, started in the background; `lab down` stops them with the sandbox.
 serve_name() {
   local pod=$1
   # shellcheck disable=SC2016 # $SOCAT_PEERADDR is expanded by the shell socat starts
   ip netns exec "$pod" setsid -f socat TCP-LISTEN:8080,fork,reuseaddr \
     SYSTEM:"echo $pod sees client \$SOCAT_PEERADDR" >/dev/null 2>&1
+  ip netns exec "$pod" setsid -f socat UDP-RECVFROM:8125,fork SYSTEM:"echo $pod" >/dev/null 2>&1
 }
 
+# The LAN: a switch, its router, two nodes and a machine outside the cluster.
+make_switch lan
+ip -n lan addr add 192.168.0.1/24 dev br0 # the router; it does not forward (no ip_forward)
 make_node node1
 make_node node2
-no_redirects node1
-no_redirects node2
-link_nodes node1 192.168.0.11/24 node2 192.168.0.12/24
+new_netns outside
+plug_into_switch lan node1 192.168.0.11/24 port-node1
+plug_into_switch lan node2 192.168.0.12/24 port-node2
+plug_into_switch lan outside 192.168.0.100/24 port-outside
+for node in node1 node2; do
+  no_redirects "$node"
+  ip -n "$node" route add default via 192.168.0.1 dev eth0
+done
+
 make_bridge node1 10.244.1.1/24 02:42:0a:f4:01:01
 make_bridge node2 10.244.2.1/24 02:42:0a:f4:02:01
+bridge_node node1
+bridge_node node2
 route_pod_cidr node1 10.244.2.0/24 192.168.0.12
 route_pod_cidr node2 10.244.1.0/24 192.168.0.11
 
-routed_pod node1 web-a 10.244.1.2 10.244.1.1 02:42:0a:f4:01:02
-routed_pod node1 web-b 10.244.1.3 10.244.1.1 02:42:0a:f4:01:03
-routed_pod node1 client1 10.244.1.4 10.244.1.1 02:42:0a:f4:01:04
-routed_pod node2 web-c 10.244.2.2 10.244.2.1 02:42:0a:f4:02:02
-routed_pod node2 client2 10.244.2.3 10.244.2.1 02:42:0a:f4:02:03
+bridge_pod node1 web-a 10.244.1.2 10.244.1.1 02:42:0a:f4:01:02
+bridge_pod node1 web-b 10.244.1.3 10.244.1.1 02:42:0a:f4:01:03
+bridge_pod node1 client1 10.244.1.4 10.244.1.1 02:42:0a:f4:01:04
+bridge_pod node2 web-c 10.244.2.2 10.244.2.1 02:42:0a:f4:02:02
+bridge_pod node2 client2 10.244.2.3 10.244.2.1 02:42:0a:f4:02:03
 
 for pod in web-a web-b web-c; do serve_name "$pod"; done
 
-# node1: kube-proxy's iptables mode. Chain names are kube-proxy's own: KUBE-SVC-/KUBE-EXT- plus
-# the first 16 base32 characters of sha256("default/web:http" + "tcp"), KUBE-SEP- the same of
-# sha256("default/web:httptcp" + "IP:port") (the `kube-names` step shows the computation).
-ip netns exec node1 iptables-restore <<EOF
-*nat
-:PREROUTING ACCEPT [0:0]
-:INPUT ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-:POSTROUTING ACCEPT [0:0]
-:KUBE-MARK-MASQ - [0:0]
-:KUBE-NODEPORTS - [0:0]
-:KUBE-POSTROUTING - [0:0]
-:KUBE-SERVICES - [0:0]
-:KUBE-EXT-CDGGSHYLG3RE2FKL - [0:0]
-:KUBE-SVC-CDGGSHYLG3RE2FKL - [0:0]
-:KUBE-SEP-UIQK3OSOSTRHRPBX - [0:0]
-:KUBE-SEP-2AZ33KU3V5PGPQZH - [0:0]
--A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
--A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
--A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
--A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000
--A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
--A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0
--A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
--A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-CDGGSHYLG3RE2FKL
--A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
--A KUBE-NODEPORTS -p tcp -m comment --comment "default/web:http" -m tcp --dport 30080 -j KUBE-EXT-CDGGSHYLG3RE2FKL
--A KUBE-EXT-CDGGSHYLG3RE2FKL -m comment --comment "masquerade traffic for default/web:http external destinations" -j KUBE-MARK-MASQ
--A KUBE-EXT-CDGGSHYLG3RE2FKL -j KUBE-SVC-CDGGSHYLG3RE2FKL
--A KUBE-SVC-CDGGSHYLG3RE2FKL ! -s $cluster_cidr -d 10.96.0.10/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ
--A KUBE-SVC-CDGGSHYLG3RE2FKL -m comment --comment "default/web:http -> 10.244.1.2:8080" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-UIQK3OSOSTRHRPBX
--A KUBE-SVC-CDGGSHYLG3RE2FKL -m comment --comment "default/web:http -> 10.244.1.3:8080" -j KUBE-SEP-2AZ33KU3V5PGPQZH
--A KUBE-SEP-UIQK3OSOSTRHRPBX -s 10.244.1.2/32 -m comment --comment "default/web:http" -j KUBE-MARK-MASQ
--A KUBE-SEP-UIQK3OSOSTRHRPBX -p tcp -m comment --comment "default/web:http" -m tcp -j DNAT --to-destination 10.244.1.2:8080
--A KUBE-SEP-2AZ33KU3V5PGPQZH -s 10.244.1.3/32 -m comment --comment "default/web:http" -j KUBE-MARK-MASQ
--A KUBE-SEP-2AZ33KU3V5PGPQZH -p tcp -m comment --comment "default/web:http" -m tcp -j DNAT --to-destination 10.244.1.3:8080
-COMMIT
-EOF
+ip netns exec node1 ./node1-iptables.sh
+ip netns exec node2 ./node2-nftables.sh
 
-# node2: kube-proxy's nftables mode. One lookup in a verdict map finds the Service; `numgen random
-# mod 3` picks the endpoint. Chain names: an 8-character base32 sha256 prefix of the rest.
-ip netns exec node2 nft -f - <<EOF
-table ip kube-proxy {
-  comment "rules for kube-proxy"
-  set nodeport-ips {
-    type ipv4_addr
-    comment "IPs that accept NodePort traffic"
-    elements = { 192.168.0.12 }
-  }
-  map service-ips {
-    type ipv4_addr . inet_proto . inet_service : verdict
-    comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"
-  }
-  map service-nodeports {
-    type inet_proto . inet_service : verdict
-    comment "NodePort traffic"
-  }
-  chain nat-prerouting {
-    type nat hook prerouting priority dstnat; policy accept;
-    jump services
-  }
-  chain nat-output {
-    type nat hook output priority -100; policy accept;
-    jump services
-  }
-  chain nat-postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    jump masquerading
-  }
-  chain mark-for-masquerade {
-    meta mark set meta mark | 0x4000
-  }
-  chain masquerading {
-    meta mark & 0x4000 == 0 return
-    meta mark set meta mark ^ 0x4000
-    masquerade fully-random
-  }
-  chain services {
-    ip daddr . meta l4proto . th dport vmap @service-ips
-    ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports
-  }
-  chain endpoint-SVLGPL42-default/web/tcp/http__10.244.1.2/8080 {
-    ip saddr 10.244.1.2 jump mark-for-masquerade
-    meta l4proto tcp dnat to 10.244.1.2:8080
-  }
-  chain endpoint-QYTGA46O-default/web/tcp/http__10.244.1.3/8080 {
-    ip saddr 10.244.1.3 jump mark-for-masquerade
-    meta l4proto tcp dnat to 10.244.1.3:8080
-  }
-  chain endpoint-AAOQDDFY-default/web/tcp/http__10.244.2.2/8080 {
-    ip saddr 10.244.2.2 jump mark-for-masquerade
-    meta l4proto tcp dnat to 10.244.2.2:8080
-  }
-  chain service-SUSTUHLJ-default/web/tcp/http {
-    ip daddr 10.96.0.10 tcp dport 80 ip saddr != $cluster_cidr jump mark-for-masquerade
-    numgen random mod 3 vmap { 0 : goto endpoint-SVLGPL42-default/web/tcp/http__10.244.1.2/8080, 1 : goto endpoint-QYTGA46O-default/web/tcp/http__10.244.1.3/8080, 2 : goto endpoint-AAOQDDFY-default/web/tcp/http__10.244.2.2/8080 }
-  }
-  chain external-SUSTUHLJ-default/web/tcp/http {
-    jump mark-for-masquerade
-    goto service-SUSTUHLJ-default/web/tcp/http
-  }
-}
-add element ip kube-proxy service-ips { 10.96.0.10 . tcp . 80 : goto service-SUSTUHLJ-default/web/tcp/http }
-add element ip kube-proxy service-nodeports { tcp . 30080 : goto external-SUSTUHLJ-default/web/tcp/http }
-EOF
+# The stale UDP entry of the second exercise. default/stats had web-b as its endpoint; client1
+# sent it one datagram from port 40000 (web-b answered). Then web-b failed its readiness probe,
+# left the EndpointSlice, and node1's rules moved to web-a; kube-proxy would now delete the
+# conntrack entries that still point at web-b, and node1 does not. The UDP timeout is raised so
+# the entry waits for you instead of expiring after 30 s of silence (a client that keeps sending
+# keeps it alive the same way).
+ip netns exec node1 sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600 net.netfilter.nf_conntrack_udp_timeout_stream=3600
+ip netns exec client1 socat -T1 -t 0.2 - UDP:10.96.0.40:8125,sourceport=40000 <<<'setup' >/dev/null
+ip netns exec node1 ./node1-iptables.sh stats-moves-to-web-a

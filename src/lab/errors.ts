@@ -71,7 +71,7 @@ export function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
         .map((key) => `${formatPath([...issue.path, key])}: unknown field "${key}" (check its spelling; labs/README.md lists every field)`)
         .join('\n');
     case 'invalid_type':
-      if (received === undefined) return `${path}: missing; expected ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
+      if (received === undefined) return `${path}: missing; expected ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}`;
       return `${path}: expected ${issue.expected === 'array' ? 'a list' : issue.expected}, received ${describeValue(received)}`;
     case 'invalid_value':
       return `${path}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, received ${describeValue(received)}`;

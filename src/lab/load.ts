@@ -60,7 +60,7 @@ export async function parseLab(text: string, opts: { file: string; dir: string; 
   }
   const version = (raw as Record<string, unknown>).schema;
   if (typeof version === 'number' && version > SUPPORTED_SCHEMA) {
-    throw LabError.of([{ file, path: 'schema', message: `schema ${version}: ${NEWER_SCHEMA_MESSAGE}` }]);
+    throw LabError.of([{ file, path: 'schema', message: `${version} is newer than this engine reads (${SUPPORTED_SCHEMA}): ${NEWER_SCHEMA_MESSAGE}` }]);
   }
   const versions = await loadVersions(opts.labsDir);
   const resolved = resolveTemplates(raw, versions, file);

@@ -16,8 +16,9 @@ import { WS_PATH } from '../contract/live.ts';
 import { createEngine } from './engine.ts';
 import { newToken } from './guard.ts';
 import { injectLiveConfig } from './inject.ts';
+import { repoRoot } from '../lab/paths.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = repoRoot;
 
 export function labIntegration(): AstroIntegration {
   let base = '/';

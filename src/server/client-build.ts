@@ -4,10 +4,10 @@
  * server injects it, so the static site ships none of it.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { repoRoot } from '../lab/paths.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = repoRoot;
 export const CLIENT_ENTRY = path.join(root, 'src/components/lab/client/live.ts');
 
 export async function buildLiveClient(distDir: string, base: string): Promise<void> {

@@ -10,15 +10,15 @@
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startLabServer } from './server.ts';
 import { createEngine } from './engine.ts';
 import { staleReason } from './stale.ts';
 import { kindAvailability, sandboxAvailability } from './backends.ts';
 import { siteSettings } from '../site/settings.ts';
 import { defaultLabsDir } from '../lab/paths.ts';
+import { repoRoot } from '../lab/paths.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = repoRoot;
 const distDir = path.resolve(root, process.env.LAB_DIST ?? 'dist');
 
 function build(reason: string): Promise<void> {

@@ -10,7 +10,7 @@ export const chapters = [
   { label: 'Ingress & Egress', dir: 'ingress-egress' },
   { label: 'Network Policies', dir: 'network-policies' },
   { label: 'DNS', dir: 'dns' },
-  { label: 'IPv6', dir: 'ipv6' },
+  { label: 'IPv6 and dual-stack', dir: 'ipv6' },
 ] as const;
 
 /**

@@ -69,25 +69,38 @@ function holderProblem(state: HolderState): string | undefined {
   return undefined;
 }
 
+/** One process, as the sweep sees it. */
+interface Seen {
+  pid: number;
+  net?: string;
+  mnt?: string;
+  user?: string;
+  token: boolean;
+}
+
 /**
- * Every process of the sandbox: those in its user namespace (rootless), its mount or outer network
- * namespace, a network namespace made inside it, or carrying its token; never one in this
- * machine's own network namespace, whatever the state file says.
+ * Every process of the sandbox: those carrying its token, and those in its user namespace
+ * (rootless), its mount or outer network namespace, or a network namespace made inside it; never
+ * one in this machine's own network namespace, whatever the state file says.
+ *
+ * The kernel reuses a namespace's inode number as soon as the namespace is freed, so a number
+ * from the state file (or from an earlier round of the sweep) may already name another lab's
+ * namespace. A namespace counts as ours only while a process in it carries our token: two living
+ * namespaces never share a number.
  */
 function labProcesses(state: HolderState, labNets: Iterable<string>): number[] {
   const host = hostNamespaces();
-  const user = state.userns && state.user && !host.user.has(state.user) ? state.user : undefined;
-  const mnt = state.mnt && !host.mnt.has(state.mnt) ? state.mnt : undefined;
-  const nets = new Set<string>(labNets);
-  if (state.net && !host.net.has(state.net)) nets.add(state.net);
   const token = `${TOKEN_VARIABLE}=${state.token}`;
-  const found: number[] = [];
-  for (const pid of allPids()) {
-    const net = nsId(pid, 'net');
-    if (!net || host.net.has(net)) continue;
-    if ((user && nsId(pid, 'user') === user) || (mnt && nsId(pid, 'mnt') === mnt) || nets.has(net) || environHas(pid, token)) found.push(pid);
-  }
-  return found;
+  const seen: Seen[] = allPids().map((pid) => ({ pid, net: nsId(pid, 'net'), mnt: nsId(pid, 'mnt'), user: nsId(pid, 'user'), token: environHas(pid, token) }));
+  // The holder carries the token too (it is verified by it), so the token vouches for everything.
+  const ours = (kind: 'net' | 'mnt' | 'user', id: string | undefined): boolean => id !== undefined && !host[kind].has(id) && seen.some((p) => p[kind] === id && p.token);
+  const user = state.userns && ours('user', state.user) ? state.user : undefined;
+  const mnt = ours('mnt', state.mnt) ? state.mnt : undefined;
+  const nets = new Set([...labNets, state.net].filter((id) => ours('net', id)));
+  return seen
+    .filter((p) => p.net !== undefined && !host.net.has(p.net))
+    .filter((p) => p.token || (user !== undefined && p.user === user) || (mnt !== undefined && p.mnt === mnt) || nets.has(p.net!))
+    .map((p) => p.pid);
 }
 
 /** The network namespaces made inside a trusted holder (none when it cannot be trusted). */

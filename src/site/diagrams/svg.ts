@@ -218,7 +218,7 @@ export function themedSvg(light: string, dark: string, id: string): string {
       // A presentation attribute (fill, stroke, flood-color…): the light value stays as written,
       // a style declaration (which wins over it) switches with the theme.
       else if (/^(fill|stroke|stop-color|flood-color|lighting-color|color)$/.test(name)) extra.push(`${name}:${values.variable(value, valueB)}`);
-      else throw new ThemeMismatchError(`<${ta.name} ${name}> is "${value}" in light and "${valueB}" in dark`);
+      else throw new ThemeMismatchError(`<${ta.name} ${name}> is "${value.slice(0, 60)}…" in light and "${valueB.slice(0, 60)}…" in dark`);
     });
     const merged = [style.replace(/;\s*$/, ''), ...extra].filter(Boolean).join(';');
     const attrs = ta.attrs.filter(([n]) => n !== 'style').map(([n, v]) => ` ${n}="${v}"`).join('');

@@ -152,7 +152,7 @@ test('SIGKILL during kind create (stand-in binaries): down stops the create and 
 
 for (const mode of ['rootless', 'root'] as const) {
   test(`the holder dies (${mode}): down still finds and stops what the lab left running`, async () => {
-    const env = mode === 'root' ? { LAB_SANDBOX_NO_USERNS: '1' } : {};
+    const env: Record<string, string> = mode === 'root' ? { LAB_SANDBOX_NO_USERNS: '1' } : {};
     const lab = await loadLab('two-nodes', { labsDir: engineLabs });
     const started = await cliUntilExit(['up', 'two-nodes', '--labs-dir', engineLabs], env);
     assert.equal(started.code, 0, started.output);

@@ -48,7 +48,7 @@ test('duplicate step ids are an error', async () => {
 });
 
 test('a lab from a newer schema is refused with an upgrade hint (before its unknown fields are judged)', async () => {
-  assert.equal(await loadError('newer-schema'), `${file('newer-schema')}: schema 2: this lab needs a newer version of the guide's engine: git pull && npm ci`);
+  assert.equal(await loadError('newer-schema'), `${file('newer-schema')}: schema: 2 is newer than this engine reads (1): this lab needs a newer version of the guide's engine: git pull && npm ci`);
 });
 
 test('an unknown version path is an error naming file and field', async () => {
@@ -63,7 +63,7 @@ test('the id must equal the folder name', async () => {
 });
 
 test('YAML syntax errors carry the line number', async () => {
-  assert.match(await loadError('bad-yaml'), /^tests\/fixtures\/lab-loader\/labs\/bad-yaml\/lab\.yaml:10: /);
+  assert.match(await loadError('bad-yaml'), /^tests\/fixtures\/lab-loader\/labs\/bad-yaml\/lab\.yaml: line 10: not valid YAML: /);
 });
 
 test('every problem is reported, one per line', async () => {
@@ -92,8 +92,23 @@ test('loadAllLabs reports the problems of every broken lab', async () => {
   });
 });
 
-test('the labs of this repository that the engine owns load', async () => {
-  const lab = await loadLab('pod-network-by-hand');
-  assert.equal(lab.backend, 'sandbox');
-  assert.ok(lab.steps.some((s) => s.type === 'exercise'));
+test('every lab of this repository loads', async () => {
+  const labs = await loadAllLabs();
+  assert.ok(labs.some((lab) => lab.backend === 'sandbox' && lab.steps.some((s) => s.type === 'exercise')));
+});
+
+test('errors carry structured issues, the same as their lines', async () => {
+  try {
+    await loadLab('bad-expect', { labsDir });
+    assert.fail('bad-expect loaded');
+  } catch (error) {
+    assert.ok(error instanceof LabError);
+    assert.deepEqual(
+      error.issues.map((i) => [i.file, i.path]),
+      [
+        [file('bad-expect'), 'steps.1.timeout'],
+        [file('bad-expect'), 'steps.1.expect.stdout'],
+      ],
+    );
+  }
 });

@@ -81,7 +81,7 @@ test('prove refuses a check replaced by `true`, an exercise already solved by it
   const steps = lab.steps.map((step) => {
     if (step.id === 'same-node') return { ...step, run: 'true', expect: { exit: 0, stdout: [], stdoutNot: [] } };
     // Fails the first time it runs after its break, then passes: a check that "fixes itself".
-    if (step.id === 'route-back' && step.type === 'check') return { ...step, run: 'if [ -e /run/seen ]; then exit 0; fi; if ! ip -n node2 route show 10.244.1.0/24 | grep -q .; then touch /run/seen; exit 1; fi' };
+    if (step.id === 'route-back' && step.type === 'check') return { ...step, run: 'if [ -e /run/seen ]; then echo "via 192.168.0.11"; exit 0; fi; r=$(ip -n node2 route show 10.244.1.0/24); if [ -z "$r" ]; then touch /run/seen; exit 1; fi; echo "$r"' };
     return step;
   });
   // The exercise's route already in the setup: its check can no longer fail.

@@ -131,3 +131,22 @@ test('up keeps a lab that is up (asks for --force), --force rebuilds it; status 
   const again = cli('down', 'two-nodes');
   assert.match(again.stdout, /^lab two-nodes was not up: nothing to remove$/m);
 });
+
+test("namespace numbers are reused by the kernel: a record naming another lab's namespaces kills nothing of it", async () => {
+  // Lab A is up. Lab B's stale record names A's namespaces (as if B's had been freed and their
+  // numbers given to A's), with B's own token: B's down must leave A alone.
+  const a = await loadLab('two-nodes', { labsDir: engineLabs });
+  const b = await loadLab('with-daemon', { labsDir: engineLabs });
+  assert.equal((await up(a)).ok, true);
+  try {
+    const record = JSON.parse(readFileSync(path.join(labStateDir(a), 'sandbox.json'), 'utf8')) as Record<string, unknown>;
+    const markerBefore = spawnSync('pgrep', ['-f', 'lab-engine-fixture-marker'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(path.join(labStateDir(b), 'sandbox.json'), JSON.stringify({ ...record, pid: 999_999_999, token: 'cd'.repeat(16) }));
+    const result = await down(b);
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal((await status(a)).up, true, 'lab A is still up');
+    assert.equal(spawnSync('pgrep', ['-f', 'lab-engine-fixture-marker'], { encoding: 'utf8' }).stdout.trim(), markerBefore, "lab A's processes survived");
+  } finally {
+    await down(a);
+  }
+});

@@ -17,6 +17,7 @@ import { authed, fixturesDir, httpGet, pollUntil, processesWith, tinyDist } from
 import { createEngine } from '../../../src/server/engine.ts';
 import { CONFIG_ID } from '../../../src/contract/live.ts';
 import { sandboxBackend } from '../../../src/lab/backends/sandbox.ts';
+import { labStateDir, type Lab } from '../../../src/lab/index.ts';
 import type { LabServer } from '../../../src/server/server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -59,9 +60,9 @@ async function startServer(extraDir: string): Promise<Started> {
 }
 
 
-function holderPid(labId: string): number | undefined {
+function holderPid(lab: Lab): number | undefined {
   try {
-    return (JSON.parse(readFileSync(path.join(stateDir, labId, 'sandbox.json'), 'utf8')) as { pid: number }).pid;
+    return (JSON.parse(readFileSync(path.join(labStateDir(lab), 'sandbox.json'), 'utf8')) as { pid: number }).pid;
   } catch {
     return undefined;
   }
@@ -96,16 +97,14 @@ test('Ctrl-C tears down the lab the page brought up, leaves no process and exits
   const engine = createEngine([fixturesDir]);
   const lab = (await engine.load('lab-fixture'))!;
   assert.equal(await engine.isUp(lab), true, 'the lab is up before Ctrl-C');
-  const holder = holderPid('lab-fixture');
+  const holder = holderPid(lab);
   assert.ok(holder && processAlive(holder), 'the sandbox holder runs');
 
-  const sent = Date.now();
   process.kill(child.pid!, 'SIGINT');
-  const { code, signal } = await withTimeout(running.exited, 10_000, 'exit after SIGINT');
+  const { code, signal } = await withTimeout(running.exited, 30_000, 'exit after SIGINT');
   const out = running.output();
   assert.equal(signal, null, out);
   assert.equal(code, 0, out);
-  assert.ok(Date.now() - sent < 10_000);
   assert.match(out, /Tearing down lab-fixture/);
   assert.match(out, /lab-fixture: torn down/);
   assert.equal(await engine.isUp(lab), false, 'the engine says the lab is down');
@@ -125,10 +124,9 @@ test('a second Ctrl-C during teardown exits at once and prints the command that 
   process.kill(child.pid!, 'SIGINT');
   assert.ok(await pollUntil(() => processesWith(SLOW_MARKER).length > 0, 10_000), `the slow teardown did not start: ${running.output()}`);
   assert.equal(child.exitCode, null, 'still tearing down');
-  const sent = Date.now();
   process.kill(child.pid!, 'SIGINT');
-  const { code } = await withTimeout(running.exited, 3000, 'exit after the second SIGINT');
-  assert.ok(Date.now() - sent < 3000);
+  // The teardown sleeps 16 s: exiting well before that shows the second Ctrl-C did not wait for it.
+  const { code } = await withTimeout(running.exited, 12_000, 'exit after the second SIGINT');
   const out = running.output();
   assert.equal(code, 130, out);
   assert.match(out, /Stopped without finishing teardown/);
