@@ -7,6 +7,7 @@ import { unified } from '@astrojs/markdown-remark';
 import { remarkDiagrams } from './src/site/diagrams/remark-diagrams.ts';
 import { remarkBaseLinks } from './src/site/links/remark-base-links.ts';
 import { remarkLabHeadings } from './src/site/lab-headings.ts';
+import { rehypeFocusableTables } from './src/site/tables/focusable-tables.ts';
 import { siteSettings } from './src/site/settings.ts';
 import { sidebarChapters } from './src/site/chapters.ts';
 import { labIntegration } from './src/server/astro-integration.ts';
@@ -28,6 +29,7 @@ export default defineConfig({
         [remarkBaseLinks, { base: siteSettings.base }],
         remarkLabHeadings,
       ],
+      rehypePlugins: [rehypeFocusableTables],
     }),
   },
   vite: {
