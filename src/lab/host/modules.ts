@@ -23,7 +23,12 @@ const PROBES: Record<string, { probe?: string; file?: string }> = {
   nf_tables: { probe: 'nft add table ip lab_probe' },
   nf_nat: { probe: "nft add table ip lab_probe && nft 'add chain ip lab_probe c { type nat hook postrouting priority 100; }'" },
   nf_conntrack: { probe: "nft add table ip lab_probe && nft 'add chain ip lab_probe c { type filter hook input priority 0; }' && nft add rule ip lab_probe c ct state established accept" },
-  sch_tbf: { probe: 'ip link add lab-probe type dummy && tc qdisc add dev lab-probe root tbf rate 1mbit burst 32kbit latency 400ms' },
+  // tc features are tried on a veth (some kernels have no dummy device).
+  sch_tbf: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && tc qdisc add dev lab-probe root tbf rate 1mbit burst 32kbit latency 400ms' },
+  sch_ingress: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && tc qdisc add dev lab-probe ingress' },
+  // u32 needs an action to be tried with; mirred is the one the bandwidth plugin uses.
+  cls_u32: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && ip link add lab-probe3 type ifb && tc qdisc add dev lab-probe ingress && tc filter add dev lab-probe parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev lab-probe3' },
+  act_mirred: { probe: 'ip link add lab-probe type veth peer name lab-probe2 && ip link add lab-probe3 type ifb && tc qdisc add dev lab-probe ingress && tc filter add dev lab-probe parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev lab-probe3' },
   tun: { file: '/dev/net/tun' },
 };
 
