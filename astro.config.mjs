@@ -6,6 +6,8 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { remarkDiagrams } from './src/site/diagrams/remark-diagrams.ts';
 import { remarkBaseLinks } from './src/site/links/remark-base-links.ts';
+import { remarkLabHeadings } from './src/site/lab-headings.ts';
+import { rehypeFocusableTables } from './src/site/tables/focusable-tables.ts';
 import { siteSettings } from './src/site/settings.ts';
 import { sidebarChapters } from './src/site/chapters.ts';
 import { labIntegration } from './src/server/astro-integration.ts';
@@ -25,7 +27,9 @@ export default defineConfig({
       remarkPlugins: [
         [remarkDiagrams, { cacheDir: `${root}content/_diagrams`, root }],
         [remarkBaseLinks, { base: siteSettings.base }],
+        remarkLabHeadings,
       ],
+      rehypePlugins: [rehypeFocusableTables],
     }),
   },
   vite: {

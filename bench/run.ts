@@ -8,7 +8,7 @@ import { benchBuild, benchGrowth, benchLighthouse, benchWeight } from './site.ts
 const args = process.argv.slice(2);
 await benchBuild();
 await benchWeight();
-await benchLighthouse(['/', '/network-model/', '/network-model/pod-to-pod/', '/cni/flannel/']);
+await benchLighthouse();
 if (args.includes('--growth')) await benchGrowth();
 for (const extra of ['bench/lab.ts', 'bench/lab-page.ts']) {
   if (existsSync(extra)) {

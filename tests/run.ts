@@ -34,12 +34,19 @@ interface Outcome {
   failed: number;
 }
 
-function counts(output: string): { passed: number; failed: number } {
-  // node:test prints "ℹ pass N" / "ℹ fail N"; Playwright prints "N passed" / "N failed".
+/**
+ * Test counts from a runner's closing summary. node:test prints "ℹ pass N", "ℹ fail N",
+ * "ℹ cancelled N" (a test cut off when its file hung or its parent failed); Playwright prints
+ * "N passed", "N failed", "N flaky", "N interrupted", "N did not run". A test that was cancelled,
+ * interrupted or did not run counts as failed: it did not pass.
+ */
+export function counts(output: string): { passed: number; failed: number } {
   const num = (re: RegExp) => [...output.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
   return {
     passed: num(/^ℹ pass (\d+)$/gm) + num(/^\s+(\d+) passed\b/gm),
-    failed: num(/^ℹ fail (\d+)$/gm) + num(/^\s+(\d+) failed\b/gm),
+    failed:
+      num(/^ℹ (?:fail|cancelled) (\d+)$/gm) +
+      num(/^\s+(\d+) (?:failed|flaky|interrupted|did not run)\b/gm),
   };
 }
 
@@ -62,32 +69,36 @@ function runStage(stage: Stage): Promise<Outcome> {
   });
 }
 
-const wanted = process.argv.slice(2);
-const unknown = wanted.filter((w) => !stages.some((s) => s.name === w));
-if (unknown.length) {
-  console.error(`Unknown test stage(s): ${unknown.join(', ')}. Stages: ${stages.map((s) => s.name).join(', ')}.`);
-  process.exit(2);
-}
+if (import.meta.main) await main();
 
-const outcomes: Outcome[] = [];
-for (const stage of stages.filter((s) => !wanted.length || wanted.includes(s.name))) {
-  if (stage.needsBuild && outcomes.some((o) => o.stage.name === 'build' && !o.ok)) {
-    outcomes.push({ stage, ok: false, skipped: 'the build failed', seconds: 0, passed: 0, failed: 0 });
-    continue;
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !stages.some((s) => s.name === w));
+  if (unknown.length) {
+    console.error(`Unknown test stage(s): ${unknown.join(', ')}. Stages: ${stages.map((s) => s.name).join(', ')}.`);
+    process.exit(2);
   }
-  console.log(`\n━━ ${stage.name}: ${stage.what}\n`);
-  const outcome = await runStage(stage);
-  outcomes.push(outcome);
-}
 
-console.log('\n━━ summary\n');
-for (const o of outcomes) {
-  const detail = o.skipped ? `not run: ${o.skipped}` : `${o.seconds.toFixed(1)} s${o.passed + o.failed ? `, ${o.passed} passed, ${o.failed} failed` : ''}`;
-  console.log(`  ${o.ok ? 'ok  ' : 'FAIL'}  ${o.stage.name.padEnd(6)} ${detail}`);
+  const outcomes: Outcome[] = [];
+  for (const stage of stages.filter((s) => !wanted.length || wanted.includes(s.name))) {
+    if (stage.needsBuild && outcomes.some((o) => o.stage.name === 'build' && !o.ok)) {
+      outcomes.push({ stage, ok: false, skipped: 'the build failed', seconds: 0, passed: 0, failed: 0 });
+      continue;
+    }
+    console.log(`\n━━ ${stage.name}: ${stage.what}\n`);
+    const outcome = await runStage(stage);
+    outcomes.push(outcome);
+  }
+
+  console.log('\n━━ summary\n');
+  for (const o of outcomes) {
+    const detail = o.skipped ? `not run: ${o.skipped}` : `${o.seconds.toFixed(1)} s${o.passed + o.failed ? `, ${o.passed} passed, ${o.failed} failed` : ''}`;
+    console.log(`  ${o.ok ? 'ok  ' : 'FAIL'}  ${o.stage.name.padEnd(6)} ${detail}`);
+  }
+  const failedStages = outcomes.filter((o) => !o.ok).length;
+  const passed = outcomes.reduce((s, o) => s + o.passed, 0);
+  const failed = outcomes.reduce((s, o) => s + o.failed, 0);
+  console.log(`\nstages: ${outcomes.length - failedStages} passed, ${failedStages} failed`);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+  process.exitCode = failedStages ? 1 : 0;
 }
-const failedStages = outcomes.filter((o) => !o.ok).length;
-const passed = outcomes.reduce((s, o) => s + o.passed, 0);
-const failed = outcomes.reduce((s, o) => s + o.failed, 0);
-console.log(`\nstages: ${outcomes.length - failedStages} passed, ${failedStages} failed`);
-console.log(`tests: ${passed} passed, ${failed} failed`);
-process.exitCode = failedStages ? 1 : 0;

@@ -7,12 +7,12 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { hostAllowed, originAllowed } from './guard.ts';
-import { MAX_MESSAGE_BYTES } from './protocol.ts';
+import { MAX_MESSAGE_BYTES } from '../contract/protocol.ts';
+import { WS_PATH } from '../contract/live.ts';
 import { LabRuns } from './runs.ts';
 import { Session } from './session.ts';
 import type { LabEngine } from './engine.ts';
 
-export const WS_PATH = '/lab/ws';
 /** Open WebSockets at most (authenticated or not): a page needs one, a reader has a few tabs. */
 export const MAX_CONNECTIONS = 32;
 

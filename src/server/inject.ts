@@ -3,21 +3,8 @@
  * JSON config (the WebSocket path and this start's token) and the live client script. Pages
  * without a lab stay free of our JS, and the static build never contains either.
  */
-
-/**
- * What every lab component renders (`data-klab="lab"` / `data-klab="step"`); its presence marks a
- * page as a lab page. With the `="`, class names in inlined CSS (`[data-klab-state=…]`) do not match.
- */
-export const LAB_MARKER = 'data-klab="';
-
-/** Element id of the injected config; the client reads it. */
-export const CONFIG_ID = 'lab-server-config';
-
-export interface LiveConfig {
-  token: string;
-  /** WebSocket path, e.g. `/lab/ws`. */
-  ws: string;
-}
+import { CONFIG_ID, type LiveConfig } from '../contract/live.ts';
+import { LAB_MARKER } from '../contract/dom.ts';
 
 /** JSON that is safe inside a <script> element (no `</script>`, no `<!--`). */
 function scriptSafeJson(value: unknown): string {

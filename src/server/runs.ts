@@ -7,7 +7,7 @@
 import type { Lab } from '../lab/schema/lab.ts';
 import type { LabEvent, StepStatus } from '../lab/events.ts';
 import type { LabEngine } from './engine.ts';
-import type { LabOp } from './protocol.ts';
+import type { LabOp } from '../contract/protocol.ts';
 
 export interface Running {
   lab: string;

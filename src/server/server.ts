@@ -9,13 +9,12 @@ import type { Duplex } from 'node:stream';
 import { hostAllowed, newToken } from './guard.ts';
 import { serveStatic } from './static.ts';
 import { injectLiveConfig } from './inject.ts';
-import { attachLabEndpoint, WS_PATH } from './endpoint.ts';
+import { attachLabEndpoint } from './endpoint.ts';
+import { CLIENT_PATH, WS_PATH } from '../contract/live.ts';
 import type { LabRuns } from './runs.ts';
 import type { LabEngine } from './engine.ts';
 
-export { WS_PATH, MAX_CONNECTIONS } from './endpoint.ts';
-/** Where the live client lives inside dist (written by the Astro integration at build time). */
-export const CLIENT_PATH = '_lab/live.js';
+export { MAX_CONNECTIONS } from './endpoint.ts';
 
 export interface LabServerOptions {
   /** The built site. */

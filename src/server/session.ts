@@ -9,7 +9,7 @@ import type { LabEvent } from '../lab/events.ts';
 import type { Lab } from '../lab/schema/lab.ts';
 import type { LabEngine } from './engine.ts';
 import type { LabRuns } from './runs.ts';
-import { parseClientMessage, type ClientMessage, type LabOp, type ServerMessage } from './protocol.ts';
+import { parseClientMessage, type ClientMessage, type LabOp, type ServerMessage } from '../contract/protocol.ts';
 import { tokenMatches } from './guard.ts';
 import { openShell, type Shell } from './shells.ts';
 

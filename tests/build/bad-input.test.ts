@@ -30,6 +30,13 @@ describe('bad input', { concurrency: 1 }, () => {
     assert.match(result.output, /k8sVersion/);
   });
 
+  it('a misspelt frontmatter key fails the build naming the file and the key', async () => {
+    const result = await buildWith({ 'network-model/index.mdx': "---\ntitle: Model\ndescription: d\nk8sversion: '1.37'\n---\n\nText.\n" });
+    assert.notEqual(result.code, 0);
+    assert.match(result.output, /network-model\/index\.mdx/);
+    assert.match(result.output, /k8sversion/);
+  });
+
   it('broken MDX fails the build naming the file and line', async () => {
     const result = await buildWith({ 'network-model/index.mdx': '---\ntitle: Model\ndescription: d\n---\n\nText.\n\n<div>\nnever closed\n' });
     assert.notEqual(result.code, 0);

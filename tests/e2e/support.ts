@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 
-/** Every page of the production build, as site paths, read from the sitemap the build wrote. */
-export function builtPages(): string[] {
-  const sitemap = readFileSync('dist/sitemap-0.xml', 'utf8');
-  return [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
-}
+export { builtPages } from '../support/built-pages.ts';
 
 /**
  * Collects console errors and failed requests while a test runs, so each test can assert that a

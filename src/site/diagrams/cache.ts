@@ -1,14 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DiagramTheme } from './settings.ts';
-import { diagramThemes } from './settings.ts';
-
-export type RenderedDiagram = Record<DiagramTheme, string>;
 
 /**
  * Rendered diagrams, committed to the repository next to the chapters (`content/_diagrams/`),
  * so a contributor who changed only prose builds the site without a browser.
- * One SVG file per diagram and theme: `<key>.<theme>.svg`.
+ * One SVG file per diagram, `<key>.svg`, drawn for both themes (see svg.ts).
  */
 export class DiagramCache {
   readonly dir: string;
@@ -16,25 +12,22 @@ export class DiagramCache {
     this.dir = dir;
   }
 
-  fileFor(key: string, theme: DiagramTheme): string {
-    return join(this.dir, `${key}.${theme}.svg`);
+  fileFor(key: string): string {
+    return join(this.dir, `${key}.svg`);
   }
 
-  /** The cached diagram in every theme, or undefined if any theme is missing. */
-  async get(key: string): Promise<RenderedDiagram | undefined> {
+  /** The cached diagram, or undefined if it is not cached. */
+  async get(key: string): Promise<string | undefined> {
     try {
-      const entries = await Promise.all(
-        diagramThemes.map(async (theme) => [theme, await readFile(this.fileFor(key, theme), 'utf8')] as const),
-      );
-      return Object.fromEntries(entries) as RenderedDiagram;
+      return await readFile(this.fileFor(key), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
   }
 
-  async set(key: string, diagram: RenderedDiagram): Promise<void> {
+  async set(key: string, svg: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await Promise.all(diagramThemes.map((theme) => writeFile(this.fileFor(key, theme), diagram[theme])));
+    await writeFile(this.fileFor(key), svg);
   }
 }

@@ -4,10 +4,10 @@ import type { Element, ElementContent } from 'hast';
 import { fromHtmlIsomorphic } from 'hast-util-from-html-isomorphic';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { DiagramCache, type RenderedDiagram } from './cache.ts';
+import { DiagramCache } from './cache.ts';
 import { diagramKey } from './key.ts';
-import { NoBrowserError, renderDiagrams } from './render.ts';
-import { diagramThemes } from './settings.ts';
+import { diagramId, NoBrowserError, renderDiagrams } from './render.ts';
+import { renameIds } from './svg.ts';
 
 export interface DiagramOptions {
   /** Folder of the committed diagram cache. */
@@ -34,23 +34,20 @@ export function lintDiagram(source: string): string[] {
   return problems;
 }
 
-function toFigure(key: string, diagram: RenderedDiagram): Element {
-  const children: ElementContent[] = diagramThemes.map((theme) => ({
-    type: 'element',
-    tagName: 'div',
-    properties: {
-      className: ['diagram-variant', `diagram-${theme}`],
-      // The search index should hold each diagram's text once, not once per theme.
-      ...(theme === 'light' ? {} : { dataPagefindIgnore: '' }),
-    },
-    children: fromHtmlIsomorphic(diagram[theme], { fragment: true }).children as ElementContent[],
-  }));
+/**
+ * The figure for one diagram: its SVG inline (real text, no request), themed by CSS. A diagram
+ * that appears a second time on a page gets its ids suffixed, so ids stay unique on the page.
+ */
+function toFigure(key: string, svg: string, occurrence: number): Element {
+  const id = diagramId(key);
+  const own = occurrence === 1 ? svg : renameIds(svg, (old) => old.replace(id, `${id}-${occurrence}`));
+  const children = fromHtmlIsomorphic(own, { fragment: true }).children as ElementContent[];
   return { type: 'element', tagName: 'figure', properties: { className: ['diagram'], dataDiagram: key }, children };
 }
 
 /**
- * Replaces ```mermaid fences with static SVG, one per theme (CSS shows the one matching
- * Starlight's theme). Runs as a remark plugin so that Expressive Code never sees the fence.
+ * Replaces ```mermaid fences with static SVG, one per diagram, whose colours follow Starlight's
+ * theme through CSS custom properties. Runs as a remark plugin so that Expressive Code never sees the fence.
  * Rendered SVG comes from the committed cache; only new or changed diagrams need a browser.
  */
 export function remarkDiagrams(options: DiagramOptions) {
@@ -89,18 +86,20 @@ export function remarkDiagrams(options: DiagramOptions) {
         missing.map(async ({ node, key }, i) => {
           const outcome = outcomes[i]!;
           if (!outcome.ok) {
-            failures.push(`${where(file, node, options.root)}: Mermaid could not parse this diagram: ${outcome.error.split('\n').slice(0, 4).join(' ')}`);
+            failures.push(`${where(file, node, options.root)}: ${outcome.error}`);
             return;
           }
-          await cache.set(key, outcome.diagram);
-          found[keyed.findIndex((k) => k.key === key && k.node === node)] = outcome.diagram;
+          await cache.set(key, outcome.svg);
+          found[keyed.findIndex((k) => k.key === key && k.node === node)] = outcome.svg;
         }),
       );
       if (failures.length) throw new Error(`${failures.join('\n')}\nFix the diagram source (try it at https://mermaid.live) and build again.`);
     }
 
+    const seen = new Map<string, number>();
     keyed.forEach(({ node, key }, i) => {
-      const figure = toFigure(key, found[i]!);
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      const figure = toFigure(key, found[i]!, seen.get(key)!);
       const replacement = node as unknown as { type: string; data: Record<string, unknown> };
       replacement.type = 'diagram';
       replacement.data = { hName: figure.tagName, hProperties: figure.properties, hChildren: figure.children };

@@ -1,14 +1,15 @@
 import { createMermaidRenderer, type MermaidRenderer } from 'mermaid-isomorphic';
 import { chromiumArgs, findChromium } from './browser.ts';
-import type { RenderedDiagram } from './cache.ts';
-import { diagramThemes, renderSettings } from './settings.ts';
+import { diagramThemes, renderSettings, type DiagramTheme } from './settings.ts';
+import { dropInvalidAttributes, dropRulesForAbsentLooks, dropUnusedDefinitions, dropUnusedRules, ownIds, themedSvg, ThemeMismatchError } from './svg.ts';
 
 export interface DiagramRequest {
   key: string;
   source: string;
 }
 
-export type RenderOutcome = { ok: true; diagram: RenderedDiagram } | { ok: false; error: string };
+/** `svg`: one SVG for both themes (see svg.ts). */
+export type RenderOutcome = { ok: true; svg: string } | { ok: false; error: string };
 
 /** Thrown when a diagram needs rendering and no browser can be started. */
 export class NoBrowserError extends Error {}
@@ -36,7 +37,7 @@ let queue: Pending[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Renders diagrams in every theme. Requests from all pages built at about the same time are
+ * Renders diagrams in every theme and merges the renderings into one SVG each. Requests from all pages built at about the same time are
  * rendered together, one browser page per theme: loading Mermaid into a page costs far more than
  * drawing one diagram, so a batch of 40 costs little more than one.
  */
@@ -58,16 +59,19 @@ async function flush(): Promise<void> {
   }
 }
 
-/**
- * Ids in an SVG are what its CSS and markers refer to; each diagram gets its own,
- * `diagram-<key>-<theme>-0`, so two diagrams on one page never share styles.
- */
-function renameIds(svg: string, batchPrefix: string, index: number, key: string, theme: string): string {
-  return svg.replace(new RegExp(`${batchPrefix}-${index}(?!\\d)`, 'g'), `diagram-${key}-${theme}-0`);
+/** The id of a diagram's SVG; every other id in it starts with or contains it. */
+export function diagramId(key: string): string {
+  return `diagram-${key}`;
+}
+
+/** One theme's rendering, cleaned: its own ids, valid attributes, no rules or definitions it cannot use. */
+function clean(svg: string, renderPrefix: string, key: string): string {
+  return dropUnusedDefinitions(dropUnusedRules(dropRulesForAbsentLooks(dropInvalidAttributes(ownIds(svg, renderPrefix, diagramId(key))))));
 }
 
 async function renderBatch(requests: DiagramRequest[]): Promise<RenderOutcome[]> {
-  const outcomes: RenderOutcome[] = requests.map(() => ({ ok: true, diagram: {} as RenderedDiagram }));
+  const rendered = requests.map(() => ({} as Partial<Record<DiagramTheme, string>>));
+  const errors: (string | undefined)[] = requests.map(() => undefined);
   for (const theme of diagramThemes) {
     const batchPrefix = `guide-batch-${theme}`;
     let results;
@@ -82,14 +86,21 @@ async function renderBatch(requests: DiagramRequest[]): Promise<RenderOutcome[]>
       throw new NoBrowserError(String((error as Error).message ?? error).split('\n')[0]);
     }
     results.forEach((result, index) => {
-      const outcome = outcomes[index]!;
-      if (!outcome.ok) return;
       if (result.status === 'rejected') {
-        outcomes[index] = { ok: false, error: String((result.reason as Error)?.message ?? result.reason) };
-      } else {
-        outcome.diagram[theme] = renameIds(result.value.svg, batchPrefix, index, requests[index]!.key, theme);
+        const reason = String((result.reason as Error)?.message ?? result.reason);
+        errors[index] ??= `Mermaid could not parse this diagram: ${reason.split('\n').slice(0, 4).join(' ')}`;
       }
+      else rendered[index]![theme] = clean(result.value.svg, `${batchPrefix}-${index}`, requests[index]!.key);
     });
   }
-  return outcomes;
+  return requests.map((request, index): RenderOutcome => {
+    if (errors[index]) return { ok: false, error: errors[index] };
+    const { light, dark } = rendered[index] as Record<DiagramTheme, string>;
+    try {
+      return { ok: true, svg: dropUnusedDefinitions(themedSvg(light, dark, diagramId(request.key))) };
+    } catch (error) {
+      if (!(error instanceof ThemeMismatchError)) throw error;
+      return { ok: false, error: `its light and dark renderings differ in more than colours (${error.message}), so one SVG cannot show both themes. Try another diagram type or layout, or report it with the diagram source.` };
+    }
+  });
 }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authed, connect, fixturesDir, httpGet, pollUntil } from './helpers.ts';
 import { createEngine } from '../../../src/server/engine.ts';
-import { CONFIG_ID } from '../../../src/server/inject.ts';
+import { CONFIG_ID } from '../../../src/contract/live.ts';
 import { sandboxBackend } from '../../../src/lab/backends/sandbox.ts';
 import type { LabServer } from '../../../src/server/server.ts';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startLabServer, type LabServer } from '../../../src/server/server.ts';
 import { createEngine } from '../../../src/server/engine.ts';
-import type { ServerMessage } from '../../../src/server/protocol.ts';
+import type { ServerMessage } from '../../../src/contract/protocol.ts';
 
 export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/labs');
 export const engine = createEngine([fixturesDir]);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { authed, connect, engine, httpGet, pollUntil, processesWith, startTestServer, type Client } from './helpers.ts';
 import type { LabServer } from '../../../src/server/server.ts';
 import { MAX_CONNECTIONS } from '../../../src/server/server.ts';
-import { MAX_MESSAGE_BYTES } from '../../../src/server/protocol.ts';
+import { MAX_MESSAGE_BYTES } from '../../../src/contract/protocol.ts';
 
 const LONG_MARKER = '31.4159';
 let server: LabServer;

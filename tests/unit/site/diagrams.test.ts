@@ -62,7 +62,7 @@ describe('remarkDiagrams', () => {
 
   it('uses the cache without a browser (cache hit)', async () => {
     const cacheDir = join(root, 'hit');
-    await new DiagramCache(cacheDir).set(diagramKey(good), { light: '<svg id="l"><text>light</text></svg>', dark: '<svg id="d"><text>dark</text></svg>' });
+    await new DiagramCache(cacheDir).set(diagramKey(good), '<svg id="cached"><text>cached</text></svg>');
     const t = tree(good);
     // A browser path that does not exist proves no browser was needed.
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
@@ -71,10 +71,22 @@ describe('remarkDiagrams', () => {
     } finally {
       delete process.env.CHROMIUM_PATH;
     }
-    const node = t.children[0] as unknown as { type: string; data: { hName: string; hChildren: { properties: { className: string[] } }[] } };
+    const node = t.children[0] as unknown as { type: string; data: { hName: string; hChildren: { tagName: string; properties: { id: string } }[] } };
     assert.equal(node.type, 'diagram');
     assert.equal(node.data.hName, 'figure');
-    assert.deepEqual(node.data.hChildren.map((c) => c.properties.className[1]), ['diagram-light', 'diagram-dark']);
+    assert.deepEqual(node.data.hChildren.map((c) => [c.tagName, c.properties.id]), [['svg', 'cached']]);
+  });
+
+  it('gives a diagram used twice on one page its own ids the second time', async () => {
+    const cacheDir = join(root, 'twice');
+    const id = `diagram-${diagramKey(good)}`;
+    await new DiagramCache(cacheDir).set(diagramKey(good), `<svg id="${id}" aria-labelledby="t-${id}"><title id="t-${id}">x</title><style>#${id} .a{fill:red}</style></svg>`);
+    const t: Root = { type: 'root', children: [...tree(good).children, ...tree(good).children] };
+    await remarkDiagrams({ cacheDir, root })(t, page(root));
+    const ids = t.children.map((n) => (n as unknown as { data: { hChildren: { properties: Record<string, unknown> }[] } }).data.hChildren[0]!.properties);
+    assert.equal(ids[0]!.id, id);
+    assert.equal(ids[1]!.id, `${id}-2`);
+    assert.deepEqual(ids[1]!.ariaLabelledBy, [`t-${id}-2`]);
   });
 
   it('fails with the file, line and the fix when a diagram is missing and no browser exists', async () => {
@@ -97,15 +109,19 @@ describe('remarkDiagrams', () => {
     await assert.rejects(remarkDiagrams({ cacheDir: join(root, 'lint'), root })(tree('flowchart LR\n A --> B'), page(root)), /content\/page\.mdx:7: diagram: it has no accessible title/);
   });
 
-  it('renders a missing diagram in both themes and caches it (cache miss)', async () => {
+  it('renders a missing diagram once for both themes and caches it (cache miss)', async () => {
     const cacheDir = join(root, 'miss');
     const source = `${good}\n  B --> C${Date.now()}`;
     await remarkDiagrams({ cacheDir, root })(tree(source), page(root));
     const cached = await new DiagramCache(cacheDir).get(diagramKey(source));
     assert.ok(cached);
-    assert.match(cached.light, /<svg[^>]+id="diagram-[0-9a-f]{16}-light-0"/);
-    assert.match(cached.dark, /<svg[^>]+id="diagram-[0-9a-f]{16}-dark-0"/);
-    assert.match(cached.light, /<title[^>]*>Two boxes<\/title>/);
+    const id = `diagram-${diagramKey(source)}`;
+    assert.match(cached, new RegExp(`<svg[^>]+id="${id}"`));
+    assert.equal(cached.match(/<svg\b/g)?.length, 1);
+    assert.match(cached, /<title[^>]*>Two boxes<\/title>/);
+    // The dark theme's colours, switched by Starlight's data-theme.
+    assert.match(cached, new RegExp(`\\[data-theme='dark'\\] #${id}\\{--dg0:`));
+    assert.match(cached, /fill:var\(--dg\d+\)/);
   });
 
   it('reports a diagram Mermaid cannot parse, with file and line', async () => {
@@ -122,12 +138,20 @@ describe('remarkDiagrams', () => {
     const results = await Promise.all(sources.map((source, i) => renderDiagrams([{ key: keys[i]!, source }])));
     results.forEach(([outcome], i) => {
       assert.ok(outcome?.ok);
-      for (const theme of ['light', 'dark'] as const) {
-        const svg = outcome.diagram[theme];
-        assert.match(svg, new RegExp(`<svg[^>]+id="diagram-${keys[i]}-${theme}-0"`));
-        assert.doesNotMatch(svg, /guide-batch/);
-        assert.match(svg, new RegExp(`<title[^>]*>${['First', 'Second', 'Third'][i]} diagram</title>`));
-      }
+      assert.match(outcome.svg, new RegExp(`<svg[^>]+id="diagram-${keys[i]}"`));
+      assert.doesNotMatch(outcome.svg, /guide-batch/);
+      assert.match(outcome.svg, new RegExp(`<title[^>]*>${['First', 'Second', 'Third'][i]} diagram</title>`));
     });
+  });
+
+  it('draws a sequence diagram with ids of its own and no attribute SVG does not allow', async () => {
+    const source = 'sequenceDiagram\n  accTitle: Seq\n  accDescr: d\n  participant A\n  participant B\n  A->>B: hello';
+    const key = diagramKey(source);
+    const [outcome] = await renderDiagrams([{ key, source }]);
+    assert.ok(outcome?.ok, outcome && !outcome.ok ? outcome.error : '');
+    const ids = [...outcome.svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(ids.length > 3);
+    assert.deepEqual(ids.filter((id) => !id.includes(`diagram-${key}`)), []);
+    assert.doesNotMatch(outcome.svg, /\s(name|datatype|data-type)="/);
   });
 });

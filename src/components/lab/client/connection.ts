@@ -1,10 +1,6 @@
 /** The page's WebSocket to the local lab server: authenticates first, queues until ready. */
-import type { ClientMessage, ServerMessage } from '../../../server/protocol.ts';
-
-export interface LiveConfig {
-  token: string;
-  ws: string;
-}
+import type { ClientMessage, ServerMessage } from '../../../contract/protocol.ts';
+import type { LiveConfig } from '../../../contract/live.ts';
 
 export type Listener = (message: ServerMessage) => void;
 
