@@ -92,14 +92,24 @@ export function walkFromStream(lab: string, text: string): Walk {
   return collector.walk();
 }
 
-/** Hops that can no longer change: all but each direction's last, unless it is final. */
+/**
+ * Hops that can no longer change. The monitors of different namespaces report independently, so a
+ * later namespace may report before an earlier one has finished: a hop is settled once it is
+ * complete (delivered, dropped, or its way out is known) and a later hop exists, or the walk is
+ * final. The reply's hops follow the request's.
+ */
 export function settledHops(walk: Walk, final: boolean): { direction: 'request' | 'reply'; hops: Hop[] }[] {
   const out: { direction: 'request' | 'reply'; hops: Hop[] }[] = [];
+  const complete = (h: Hop) => h.kind === 'delivered' || h.kind === 'dropped' || h.out !== undefined;
   for (const direction of ['request', 'reply'] as const) {
     const hops = walk[direction]?.hops ?? [];
-    const done = final || hops.at(-1)?.kind === 'delivered' || hops.at(-1)?.kind === 'dropped';
-    out.push({ direction, hops: done ? hops : hops.slice(0, -1) });
-    if (direction === 'request' && !done) break;
+    const terminal = hops.at(-1)?.kind === 'delivered' || hops.at(-1)?.kind === 'dropped';
+    let settled = 0;
+    if (final) settled = hops.length;
+    else while (settled < hops.length && complete(hops[settled]!) && (settled < hops.length - 1 || terminal)) settled++;
+    out.push({ direction, hops: hops.slice(0, settled) });
+    if (direction === 'request' && settled < hops.length) break;
+    if (direction === 'request' && !terminal && !final) break;
   }
   return out;
 }

@@ -110,6 +110,7 @@ export class TraceSession {
   #listener: ((line: string) => void) | undefined;
   #sentinels: { port: number; seen: Set<string> } | undefined;
   #closed = false;
+  #ended = false;
   /** The raw lines of the walk in progress (`@@`-prefixed), for fixtures. */
   #raw: string[] = [];
 
@@ -166,6 +167,8 @@ export class TraceSession {
     }
     const namespaces = armedLine.split(' ').slice(1).filter(Boolean);
     session = new TraceSession(lab, namespaces, parseTopology(topologyLines), stop, armed);
+    const armedSession = session;
+    void armed.then(() => armedSession.#markEnded());
     try {
       await session.#sentinel(SENTINELS.ready, signal);
     } catch (err) {
@@ -173,6 +176,10 @@ export class TraceSession {
       throw err;
     }
     return session;
+  }
+
+  #markEnded(): void {
+    this.#ended = true;
   }
 
   #read(line: string): void {
@@ -247,6 +254,11 @@ export class TraceSession {
     walk.timing = { firstHopMs, doneMs: Math.round(performance.now() - started) };
     const topology = this.topology.namespaces.map((ns) => `@@topology-json ${JSON.stringify(ns)}`);
     return { walk, raw: `${[...topology, ...raw, '@@end'].join('\n')}\n` };
+  }
+
+  /** Still armed: not closed, and its monitors still run (a `lab down` from elsewhere ends them). */
+  get alive(): boolean {
+    return !this.#closed && !this.#ended;
   }
 
   /** Stops the monitors and removes the tracing tables. */

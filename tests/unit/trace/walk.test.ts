@@ -100,3 +100,16 @@ test('checkWalk: path, rules, outcome and reply, each able to fail', () => {
   const broken = walkFromStream('fixture', text.split('\n').filter((l) => !/^@@line (node1|web-[abc]|client1)\t/.test(l) || /^@@line client1\t.*lab-trace out/.test(l)).join('\n'));
   assert.equal(checkWalk(broken, { path: 'client1 node1 web-[ab]', rules: [], outcome: 'delivered' }).passed, false);
 });
+
+test('live hops: a hop is handed out once it is complete and a later one exists, never half-reported', async () => {
+  const { settledHops } = await import('../../../src/lab/trace/collector.ts');
+  const walk = fixture('clusterip-iptables');
+  const all = settledHops(walk, false);
+  assert.deepEqual(all.map((d) => [d.direction, d.hops.length]), [['request', 3], ['reply', 3]], 'a finished walk: every hop');
+  // node1's visit seen only up to its prerouting (its forward and postrouting lines not yet in).
+  const partial = structuredClone(walk);
+  delete partial.request.hops[1]!.out;
+  partial.reply = undefined;
+  assert.deepEqual(settledHops(partial, false).map((d) => d.hops.map((h) => h.ns)), [['client1']], 'node1 waits until its way out is known');
+  assert.deepEqual(settledHops(partial, true).map((d) => d.hops.length), [3, 0], 'the final walk hands everything out');
+});

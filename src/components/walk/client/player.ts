@@ -1,24 +1,29 @@
 /**
- * Steps through a packet walk already in the page: previous and next (buttons, or the arrow keys
- * while focus is in the walk) move the current hop, which is marked in the list
- * (aria-current="step") and on the map; the status line says where the packet is. Loaded on the
- * first click of "Step through the walk".
+ * Steps through a packet walk in the page: previous and next (buttons, or the arrow keys while
+ * focus is in the walk) move the current hop, marked in the list (aria-current="step") and on
+ * the map; the status line says where the packet is. On a page served by the local lab server
+ * (`npm start`), "Run it live" sends the same probe in the reader's own sandbox and the hops
+ * replace the recorded ones as the kernel reports them. Loaded on the first "Step through".
  */
+import { CONFIG_ID, type LiveConfig } from '../../../contract/live.ts';
+
 export function play(figure: HTMLElement): void {
-  if (figure.dataset.kwalkPlaying) return;
+  if (figure.dataset.kwalkPlaying !== undefined) return;
   figure.dataset.kwalkPlaying = '';
-  const hops = [...figure.querySelectorAll<HTMLElement>('[data-kwalk-hop]')];
   const prev = figure.querySelector<HTMLButtonElement>('[data-kwalk-prev]')!;
   const next = figure.querySelector<HTMLButtonElement>('[data-kwalk-next]')!;
   const start = figure.querySelector<HTMLButtonElement>('[data-kwalk-start]')!;
   const status = figure.querySelector<HTMLElement>('[data-kwalk-status]')!;
+  const hops = () => [...figure.querySelectorAll<HTMLElement>('[data-kwalk-hop]')];
   let current = 0;
 
-  const show = (index: number): void => {
-    current = Math.max(0, Math.min(hops.length - 1, index));
-    const hop = hops[current]!;
+  const show = (index: number, announce = true): void => {
+    const all = hops();
+    if (all.length === 0) return;
+    current = Math.max(0, Math.min(all.length - 1, index));
+    const hop = all[current]!;
     figure.classList.add('kwalk--stepping');
-    hops.forEach((h, i) => {
+    all.forEach((h, i) => {
       h.classList.toggle('is-past', i < current);
       if (i === current) h.setAttribute('aria-current', 'step');
       else h.removeAttribute('aria-current');
@@ -30,9 +35,8 @@ export function play(figure: HTMLElement): void {
       badge.classList.toggle('is-past', i < current);
     }
     prev.disabled = current === 0;
-    next.disabled = current === hops.length - 1;
-    const summary = hop.querySelector('.kwalk__summary')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-    status.textContent = `Hop ${current + 1} of ${hops.length}: ${summary}`;
+    next.disabled = current === all.length - 1;
+    if (announce) status.textContent = `Hop ${current + 1} of ${all.length}: ${hop.querySelector('.kwalk__summary')?.textContent?.replace(/\s+/g, ' ').trim() ?? ''}`;
     hop.scrollIntoView({ block: 'nearest' });
   };
 
@@ -49,4 +53,7 @@ export function play(figure: HTMLElement): void {
   });
   show(0);
   next.focus();
+
+  const configEl = document.getElementById(CONFIG_ID);
+  if (configEl) void import('./live-walk.ts').then(({ attachLive }) => attachLive(figure, JSON.parse(configEl.textContent ?? '{}') as LiveConfig, { show: (i) => show(i), status }));
 }
