@@ -4,7 +4,6 @@ import { TraceSession, type WalkRequest } from './session.ts';
 import type { Topology } from './topology.ts';
 import type { Walk } from './types.ts';
 
-export { parseTarget } from './session.ts';
 
 export type TraceOptions = Omit<WalkRequest, 'proto'> & { proto?: WalkRequest['proto'] };
 
