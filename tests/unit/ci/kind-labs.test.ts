@@ -41,6 +41,19 @@ describe('kind labs workflow', () => {
     assert.match(runs('summary'), /node src\/ci\/kind-labs\.ts summary results/);
   });
 
+  it('proves each lab on its real cluster after running it, and fails the job when either fails', () => {
+    const steps = workflow.jobs.lab!.steps as { id?: string; run?: string; if?: string }[];
+    const at = (re: RegExp) => steps.findIndex((s) => re.test(s.run ?? ''));
+    const prove = steps[at(/npm run lab -- prove \$\{\{ matrix\.lab \}\}/)];
+    assert.ok(prove, 'no prove step');
+    assert.equal(prove.if, 'always()');
+    assert.ok(at(/npm run lab -- prove/) > at(/npm run lab -- run /), 'prove runs after run');
+    // A down follows prove whatever happened, so a failed prove leaves no cluster behind.
+    assert.ok(steps.slice(at(/npm run lab -- prove/) + 1).some((s) => s.if === 'always()' && /npm run lab -- down/.test(s.run ?? '')));
+    assert.match(runs('lab'), /steps\.prove\.outcome/);
+    assert.ok(steps.some((s) => s.run === 'exit 1' && /steps\.prove\.outcome != 'success'/.test(s.if ?? '')));
+  });
+
   it('lists every kind lab on disk, and only those', async () => {
     const onDisk = readdirSync('labs', { withFileTypes: true })
       .filter((d) => d.isDirectory() && !/^[_.]/.test(d.name))
