@@ -44,6 +44,8 @@ async function startServer(extraDir: string): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: '0', LAB_DIST: dist, LAB_SKIP_BUILD: '1', LAB_EXTRA_DIR: extraDir, K8S_NET_LABS_STATE: stateDir },
   });
+  // Registered before the first await: a server that never serves is still killed in after().
+  children.push(child);
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
@@ -75,9 +77,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 let running: Started | undefined;
+// Every server started, not only the last: a test that fails before its SIGINT would otherwise
+// leave its server running after the suite (it did, under load).
+const children: ChildProcess[] = [];
 
 after(async () => {
-  if (running && running.child.exitCode === null && running.child.signalCode === null) process.kill(-running.child.pid!, 'SIGKILL');
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
   // Whatever a failed test left up: remove the sandboxes without running their teardown again.
   for (const [dir, id] of [[fixturesDir, 'lab-fixture'], [slowDir, 'lab-slow-teardown']] as const) {
     const lab = await createEngine([dir]).load(id);
