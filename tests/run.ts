@@ -18,8 +18,9 @@ interface Stage {
 const node = process.execPath;
 const stages: Stage[] = [
   { name: 'types', what: 'TypeScript strict typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
-  { name: 'unit', what: 'unit tests: site plugins, lab engine, sandbox labs, lab server', command: [node, '--test', '--test-concurrency=1', 'tests/unit/**/*.test.ts'] },
+  { name: 'unit', what: 'unit tests: site plugins, lab engine and its sandbox, packet walks, lab server', command: [node, '--test', '--test-concurrency=1', 'tests/unit/**/*.test.ts'] },
   { name: 'labs', what: 'static validation of every lab', command: [node, 'src/cli/main.ts', 'validate'] },
+  { name: 'sandbox', what: 'every sandbox lab proved: each check and walk fails on each break, passes again, host untouched', command: [node, '--test', '--test-concurrency=1', 'tests/sandbox/*.test.ts'] },
   { name: 'build', what: 'production build of the guide', command: ['npm', 'run', '--silent', 'build'] },
   { name: 'site', what: 'checks on the built site: pages, metadata, links; bad input fails the build', command: [node, '--test', '--test-concurrency=1', 'tests/site/*.test.ts', 'tests/build/*.test.ts'], needsBuild: true },
   { name: 'e2e', what: 'browser tests in Chromium: navigation, search, themes, accessibility, labs in the page', command: ['npx', 'playwright', 'test'], needsBuild: true },

@@ -13,6 +13,10 @@ Verbs:
   step <id> <step>         run one step of a lab that is up
   solve <id> <step>        apply an exercise's hidden solution
   logs <id> [daemon]       the end of each daemon's log
+  trace <id> <walk>        follow one of the lab's walks through a sandbox lab that is up
+  trace <id> --from <ns> --to <address[:port]> [--proto tcp|udp|icmp]
+                           follow any packet and its reply: every hop, chain, rule, rewrite and
+                           route, from the kernel's own trace (nft monitor trace)
   validate [id…]           check lab definitions and labs/versions.yaml without running them
   prove <id>               show every check can fail: each break makes it fail, each exercise
                            fails before its solution; then it passes again
@@ -26,6 +30,7 @@ Options:
   --keep                   run: leave the lab up at the end
   --force                  up/run/prove: rebuild a lab that is already up
   --labs-dir <dir>         read labs from another folder (tests, drafts)
+  --raw <file>             trace: also save the raw trace (the walk is rebuilt from it)
 
 Exit status: 0 when everything passed, 1 when a check or command failed, 2 for usage errors,
 130 when interrupted. Lab format: labs/README.md`;

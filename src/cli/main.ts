@@ -38,9 +38,13 @@ import { AsciicastRecorder } from './record/asciicast.ts';
 import { HumanRenderer } from './render.ts';
 import { parseArgs, UsageError, type CliArgs } from './args.ts';
 import { HELP } from './help.ts';
+import { renderWalk } from './walk-render.ts';
+import { trace } from '../lab/trace/run.ts';
+import { attemptWalk, walkProto } from '../lab/trace/lab-walk.ts';
+import type { Walk } from '../lab/trace/types.ts';
 import { onStdoutClosed, print, stdout } from './output.ts';
 
-const VERBS = ['list', 'status', 'doctor', 'up', 'verify', 'run', 'down', 'shell', 'step', 'solve', 'logs', 'validate', 'prove', 'schema', 'help'];
+const VERBS = ['list', 'status', 'doctor', 'up', 'verify', 'run', 'down', 'shell', 'step', 'solve', 'logs', 'trace', 'validate', 'prove', 'schema', 'help'];
 
 function needId(args: CliArgs): string {
   const id = args.positionals[0];
@@ -151,7 +155,7 @@ async function list(args: CliArgs): Promise<number> {
       process.stderr.write(`lab: skipping ${id}: ${first}${error.message.includes('\n') ? ` (npm run lab -- validate ${id} for all problems)` : ''}\n`);
     }
   }
-  const rows = labs.map((lab) => ({ id: lab.id, title: lab.title, chapter: lab.chapter, backend: lab.backend, steps: lab.steps.map((s) => s.id) }));
+  const rows = labs.map((lab) => ({ id: lab.id, title: lab.title, chapter: lab.chapter, backend: lab.backend, steps: lab.steps.map((s) => s.id), walks: lab.walks.map((w) => w.id) }));
   if (args.json) print(JSON.stringify(rows, null, 2));
   else {
     const width = Math.max(...rows.map((r) => r.id.length), 2);
@@ -258,6 +262,39 @@ async function main(argv: string[]): Promise<number> {
         else print(result.removed.length > 0 ? `lab ${lab.id} is down` : `lab ${lab.id} was not up: nothing to remove`);
       }
       return result.ok ? 0 : 1;
+    }
+    case 'trace': {
+      // Either a walk the lab declares (`trace <lab> <walk>`), or any probe (`--from`, `--to`).
+      const named = args.positionals[1] ? lab.walks.find((w) => w.id === args.positionals[1]) : undefined;
+      if (args.positionals[1] && !named) throw new UsageError(`lab ${lab.id} has no walk "${args.positionals[1]}"; walks: ${lab.walks.map((w) => w.id).join(', ') || '(none)'}`);
+      if (!named && (!args.from || !args.to)) {
+        throw new UsageError(`trace needs a walk of the lab (${lab.walks.map((w) => w.id).join(', ') || 'it declares none'}) or --from <namespace> and --to <address[:port]>: npm run lab -- trace ${lab.id} --from pod-a --to 10.96.0.10:80 [--proto tcp|udp|icmp]`);
+      }
+      const proto = named ? walkProto(named) : (args.proto ?? walkProto({ to: args.to! }));
+      if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp') throw new UsageError(`--proto ${proto}: expected tcp, udp or icmp`);
+      const interrupt = interruptible(lab.id);
+      try {
+        let walk: Walk | undefined;
+        let verdict: { passed: boolean; reason?: string } | undefined;
+        if (named) {
+          const result = await attemptWalk(lab, named, { signal: interrupt.signal });
+          walk = result.walk;
+          verdict = { passed: result.passed, reason: result.reason };
+          if (!walk) throw new LabError(`walk ${named.id}: ${result.reason}`);
+        } else {
+          const result = await trace(lab, { from: args.from!, to: args.to!, proto, signal: interrupt.signal });
+          walk = result.walk;
+          if (args.raw) writeFileSync(args.raw, result.raw);
+        }
+        if (args.json) print(JSON.stringify(verdict ? { ...walk, verdict } : walk));
+        else {
+          stdout.write(renderWalk(walk, stdout.isTTY && !process.env.NO_COLOR));
+          if (verdict) print(verdict.passed ? `✓ the walk shows what ${named!.id} expects` : `✗ ${named!.id}: ${verdict.reason}`);
+        }
+        return verdict ? (verdict.passed ? 0 : 1) : walk.request.hops.length > 0 ? 0 : 1;
+      } finally {
+        interrupt.dispose();
+      }
     }
     case 'logs': {
       const wanted = args.positionals[1];

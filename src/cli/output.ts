@@ -13,10 +13,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   for (const listener of listeners.splice(0)) listener();
 });
 
-export function stdoutClosed(): boolean {
-  return closed;
-}
-
 /** Calls `listener` once if stdout's reader goes away. Returns the unsubscribe function. */
 export function onStdoutClosed(listener: () => void): () => void {
   if (closed) {

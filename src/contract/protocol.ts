@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { LabEvent, StepStatus } from '../lab/events.ts';
+import type { Hop, Walk } from '../lab/trace/types.ts';
 
 /** Largest WebSocket message the server accepts (bytes). Larger ones close the socket (1009). */
 export const MAX_MESSAGE_BYTES = 32 * 1024;
@@ -15,6 +16,7 @@ export const MAX_INPUT_CHARS = 8 * 1024;
 const labId = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a lab id');
 const stepId = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a step id');
 const target = z.string().max(64).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'expected a target name');
+const walkId = z.string().max(64).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a walk id');
 const shellId = z.number().int().min(1).max(1e9);
 const cols = z.number().int().min(2).max(1000);
 const rows = z.number().int().min(1).max(500);
@@ -30,6 +32,10 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('up'), lab: labId }),
   /** Tear the lab down. */
   z.strictObject({ type: z.literal('down'), lab: labId }),
+  /** Run one of the lab's packet walks live (the lab is started first if it is not up). */
+  z.strictObject({ type: z.literal('walk'), lab: labId, walk: walkId }),
+  /** Get ready for live walks if the lab is up (tracing armed), so the first one answers at once. */
+  z.strictObject({ type: z.literal('walk-arm'), lab: labId }),
   /** A free shell in the lab's environment (`host`, a node or a pod). */
   z.strictObject({ type: z.literal('shell-open'), lab: labId, target: target.default('host'), cols: cols.default(80), rows: rows.default(24) }),
   z.strictObject({ type: z.literal('shell-input'), shell: shellId, data: z.string().max(MAX_INPUT_CHARS) }),
@@ -40,7 +46,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 /** What a lab operation is. */
-export type LabOp = 'run' | 'up' | 'down';
+export type LabOp = 'run' | 'up' | 'down' | 'walk';
 
 export type ErrorCode =
   | 'unauthorized' // first message was not a valid auth
@@ -62,6 +68,10 @@ export type ServerMessage =
   /** Output was dropped because the client reads too slowly (bounded buffering). */
   | { type: 'dropped'; lab: string; bytes: number }
   | { type: 'error'; code: ErrorCode; message: string; lab?: string; step?: string; shell?: number }
+  /** A hop of a live walk, as soon as the kernel's trace settled it. */
+  | { type: 'walk-hop'; lab: string; walk: string; direction: 'request' | 'reply'; index: number; hop: Hop }
+  /** A live walk ended: the whole walk, and whether it shows what the lab expects of it. */
+  | { type: 'walk-done'; lab: string; walk: string; result?: Walk; passed: boolean; reason?: string }
   | { type: 'shell-opened'; shell: number; lab: string; target: string }
   | { type: 'shell-output'; shell: number; data: string }
   | { type: 'shell-exit'; shell: number; exitCode: number | null };

@@ -8,6 +8,7 @@ import type { Lab } from '../lab/schema/lab.ts';
 import type { LabEvent, StepStatus } from '../lab/events.ts';
 import type { LabEngine } from './engine.ts';
 import type { LabOp } from '../contract/protocol.ts';
+import type { Hop, Walk } from '../lab/trace/types.ts';
 
 export interface Running {
   lab: string;
@@ -22,7 +23,11 @@ export interface OpResult {
   ok: boolean;
   status?: StepStatus;
   message?: string;
+  /** `walk`: the walk and whether it shows what the lab expects. */
+  walk?: { result?: Walk; passed: boolean; reason?: string };
 }
+
+export type HopListener = (direction: 'request' | 'reply', hop: Hop, index: number) => void;
 
 export class LabRuns {
   readonly #engine: LabEngine;
@@ -46,7 +51,7 @@ export class LabRuns {
    * Starts `op` on `lab` for `owner`; returns undefined if the lab is busy. The returned promise
    * settles when the operation has ended (never rejects).
    */
-  start(lab: Lab, op: LabOp, step: string | undefined, owner: object, onEvent: (event: LabEvent) => void): Promise<OpResult> | undefined {
+  start(lab: Lab, op: LabOp, step: string | undefined, owner: object, onEvent: (event: LabEvent) => void, onHop: HopListener = () => {}): Promise<OpResult> | undefined {
     if (this.#running.has(lab.id)) return undefined;
     const controller = new AbortController();
     const { signal } = controller;
@@ -71,6 +76,10 @@ export class LabRuns {
           await this.#engine.up(lab, { onEvent: listener, signal });
           this.started.add(lab.id);
           if (signal.aborted) return { ok: false, status: 'canceled', message: 'canceled while starting the lab' };
+        }
+        if (op === 'walk') {
+          const walk = await this.#engine.walk(lab, step!, { signal, onHop });
+          return { ok: walk.passed, status: signal.aborted ? 'canceled' : walk.passed ? 'passed' : 'failed', message: walk.reason, walk };
         }
         const result = await this.#engine.runStep(lab, step!, { onEvent: listener, signal });
         const status = result.status ?? finalStatus ?? (signal.aborted ? 'canceled' : 'error');

@@ -8,6 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import type { LabEvent } from '../lab/events.ts';
 import type { Lab } from '../lab/schema/lab.ts';
 import type { LabEngine } from './engine.ts';
+import type { Hop } from '../lab/trace/types.ts';
 import type { LabRuns } from './runs.ts';
 import { parseClientMessage, type ClientMessage, type LabOp, type ServerMessage } from '../contract/protocol.ts';
 import { tokenMatches } from './guard.ts';
@@ -113,6 +114,25 @@ export class Session {
         this.#startOp(lab, message.type, step);
         return;
       }
+      case 'walk': {
+        const lab = await this.#lab(message.lab);
+        if (!lab) return;
+        if (!lab.walks.some((w) => w.id === message.walk)) {
+          this.send({ type: 'error', code: 'unknown-step', message: `lab "${lab.id}" has no walk "${message.walk}"`, lab: lab.id, step: message.walk });
+          return;
+        }
+        if (lab.backend !== 'sandbox') {
+          this.send({ type: 'error', code: 'unsupported', message: `lab "${lab.id}" is a ${lab.backend} lab: walks run in sandbox labs`, lab: lab.id });
+          return;
+        }
+        this.#startOp(lab, 'walk', message.walk);
+        return;
+      }
+      case 'walk-arm': {
+        const lab = await this.#lab(message.lab);
+        if (lab && !this.#ctx.runs.busy(lab.id)) await this.#ctx.engine.armWalks(lab).catch(() => undefined);
+        return;
+      }
       case 'cancel':
         if (!this.#ctx.runs.cancel(message.lab, this)) {
           this.send({ type: 'error', code: 'failed', message: `nothing of yours to cancel in lab "${message.lab}"`, lab: message.lab });
@@ -135,10 +155,11 @@ export class Session {
 
   #startOp(lab: Lab, op: LabOp, step: string | undefined): void {
     const onEvent = (event: LabEvent) => this.#forward(lab.id, event);
-    const result = this.#ctx.runs.start(lab, op, step, this, onEvent);
+    const onHop = (direction: 'request' | 'reply', hop: Hop, index: number) => this.send({ type: 'walk-hop', lab: lab.id, walk: step!, direction, index, hop });
+    const result = this.#ctx.runs.start(lab, op, step, this, onEvent, onHop);
     if (!result) {
       const running = this.#ctx.runs.busy(lab.id)!;
-      const what = running.op === 'run' ? `step "${running.step}"` : running.op === 'up' ? 'its start' : 'its teardown';
+      const what = running.op === 'run' ? `step "${running.step}"` : running.op === 'walk' ? `walk "${running.step}"` : running.op === 'up' ? 'its start' : 'its teardown';
       this.send({ type: 'error', code: 'busy', message: `lab "${lab.id}" is busy with ${what}; wait for it or cancel it`, lab: lab.id, step });
       return;
     }
@@ -146,6 +167,7 @@ export class Session {
     this.send({ type: 'op', lab: lab.id, op, step, state: 'started' });
     void result.then((r) => {
       this.#flushDropped(lab.id);
+      if (op === 'walk') this.send({ type: 'walk-done', lab: lab.id, walk: step!, result: r.walk?.result, passed: r.walk?.passed ?? false, reason: r.walk?.reason ?? r.message });
       this.send({ type: 'op', lab: lab.id, op, step, state: 'ended', ok: r.ok, status: r.status, message: r.message });
     });
   }

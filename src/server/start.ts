@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nStopping: canceling runs (Ctrl-C again to exit at once) ...');
     await server.close();
+    // Labs armed for live walks but started elsewhere stay up: only their tracing is removed.
+    await engine.closeWalks();
     // Read after close: a start canceled by close still counts as brought up.
     left = new Set(server.runs.started);
     let failed = false;

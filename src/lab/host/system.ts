@@ -51,15 +51,6 @@ export function systemInfo(): SystemInfo {
   });
 }
 
-/** true for Debian and its derivatives (Ubuntu, Mint, ...). */
-export function isDebianLike(info = systemInfo()): boolean {
-  return info.distro === 'debian' || info.distro === 'ubuntu' || info.like.includes('debian') || info.like.includes('ubuntu');
-}
-
-/** true for Fedora, RHEL and their rebuilds. */
-export function isFedoraLike(info = systemInfo()): boolean {
-  return ['fedora', 'rhel', 'centos', 'rocky', 'almalinux'].includes(info.distro ?? '') || info.like.includes('fedora') || info.like.includes('rhel');
-}
 
 /** Reads a /proc/sys value, or undefined when the knob does not exist on this kernel. */
 export function sysctl(name: string): string | undefined {

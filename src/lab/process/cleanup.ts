@@ -20,8 +20,3 @@ export function trackGroup(pid: number): () => void {
   live.add(pid);
   return () => live.delete(pid);
 }
-
-/** Groups the engine is running now (for front ends that want to say what is left). */
-export function liveGroups(): number[] {
-  return [...live];
-}

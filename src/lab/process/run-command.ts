@@ -32,7 +32,7 @@ export function runCommand(spec: SpawnSpec, opts: RunCommandOptions = {}): Promi
       const durationMs = Math.round(performance.now() - started);
       let message: string | undefined;
       if (spawnError) message = `could not start ${spec.file}: ${spawnError.message}`;
-      else if (timedOut) message = `timed out after ${opts.timeoutMs} ms`;
+      else if (timedOut) message = `timed out after ${Math.round(opts.timeoutMs ?? 0)} ms`;
       else if (canceled) message = 'canceled';
       else if (signal) message = `killed by ${signal}`;
       resolve({

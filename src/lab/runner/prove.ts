@@ -7,6 +7,8 @@ import { runLabCommand, succeeded } from './commands.ts';
 import { context, DEFAULT_STEP_TIMEOUT, failureReason, locked, note, phase, type Ctx, type RunOptions } from './context.ts';
 import { downInner, summarize, upInner, type LabSummary, type UpOptions } from './operations.ts';
 import { attempt, execStep, type StepResult } from './steps.ts';
+import type { LabWalk } from '../schema/walk.ts';
+import { walkOnce } from '../trace/lab-walk.ts';
 
 /**
  * `prove`: shows that every check of a lab can tell a working data plane from a broken one.
@@ -138,6 +140,37 @@ async function proveIsolated(ctx: Ctx, lab: Lab, results: Map<string, StepResult
   await flush();
 }
 
+/**
+ * A walk is proved like a check: on the finished lab it shows what `expect` says; with each of
+ * its breaks applied it no longer does; restored, it does again.
+ */
+async function proveWalk(ctx: Ctx, walk: LabWalk, solved: ExerciseStep[]): Promise<StepResult> {
+  const started = performance.now();
+  const problems: string[] = [];
+  const intact = await walkOnce(ctx, walk, 'pass');
+  if (!intact.passed) problems.push(`on the finished lab: ${intact.reason}`);
+  else {
+    for (const [index, brk] of walk.breaks.entries()) {
+      const key = `walk.${walk.id}.break.${index}`;
+      const damage = await runLabCommand(ctx, key, { run: brk.run, target: brk.target, timeout: brk.timeout }, DEFAULT_STEP_TIMEOUT, ctx.signal, `break: ${brk.why}`);
+      if (!succeeded(damage)) {
+        problems.push(`its break "${brk.why}" did not run: ${failureReason(damage)}`);
+        continue;
+      }
+      const broken = await walkOnce(ctx, walk, 'fail', brk.why);
+      if (broken.passed) problems.push(`the walk still shows what it expects when ${brk.why}: it cannot tell`);
+      if (brk.restore !== undefined) {
+        const repair = await runLabCommand(ctx, `${key}.restore`, { run: brk.restore, target: brk.target, timeout: brk.timeout }, DEFAULT_STEP_TIMEOUT, ctx.signal, `restore: ${brk.why}`);
+        if (!succeeded(repair)) problems.push(`the restore of "${brk.why}" failed: ${failureReason(repair)}`);
+      } else await rebuild(ctx, solved);
+      const again = await walkOnce(ctx, walk, 'pass');
+      if (!again.passed) problems.push(`not again after the restore of "${brk.why}": ${again.reason}`);
+    }
+  }
+  const durationMs = Math.round(performance.now() - started);
+  return { id: `walk:${walk.id}`, type: 'check', status: problems.length === 0 ? 'passed' : 'failed', passed: problems.length === 0, exitCode: null, durationMs, attempts: 1, commandMs: durationMs, reason: problems.join('; ') || undefined, stdout: '', stderr: '' };
+}
+
 /** Proves the lab honest (see above), then tears it down. */
 export async function prove(lab: Lab, opts: RunOptions & UpOptions = {}): Promise<LabSummary> {
   const ctx = await context(lab, opts);
@@ -159,6 +192,10 @@ export async function prove(lab: Lab, opts: RunOptions & UpOptions = {}): Promis
           continue;
         }
         results.set(step.id, await proveInOrder(ctx, step, solved));
+      }
+      for (const walk of lab.walks) {
+        if (ctx.signal?.aborted) break;
+        results.set(`walk:${walk.id}`, await proveWalk(ctx, walk, solved));
       }
       if (!ctx.signal?.aborted) await proveIsolated(ctx, lab, results);
     } catch (error) {

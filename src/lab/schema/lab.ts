@@ -3,6 +3,7 @@ import { prerequisiteSchema } from './prerequisite.ts';
 import { commandSchema } from './command.ts';
 import { stepSchema } from './step.ts';
 import { daemonSchema } from './daemon.ts';
+import { walkSchema } from './walk.ts';
 
 /** The newest `schema:` this engine understands. */
 export const SUPPORTED_SCHEMA = 1;
@@ -62,6 +63,10 @@ export const labSchema = z
     teardown: z.array(commandSchema).default([]).meta({
       description: 'Commands `lab down` runs in order before the backend removes the rest (sandbox: every process and namespace; kind: the cluster); default none. Each may set `target` and `timeout` (default `30s`).',
     }),
+    /** Packet walks (sandbox only), recorded for pages and proved like checks. */
+    walks: z.array(walkSchema).default([]).meta({
+      description: 'Packet walks (sandbox labs only): one probe each, followed hop by hop through the real data plane by `npm run lab -- trace`, recorded into `walks/<id>.json` for pages (`npm run lab:record`) and proved by `lab prove` like checks; default none.',
+    }),
     /** The lab's steps, in order. */
     steps: z.array(stepSchema).min(1, 'expected at least one step').meta({
       description: "The lab's steps, in order; at least one. Each has a `type`: `demo`, `check` or `exercise`.",
@@ -84,6 +89,15 @@ export const labSchema = z
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['daemons', index, 'name'], message: `duplicate daemon name "${daemon.name}" (first used by daemons.${first})` });
       else daemonNames.set(daemon.name, index);
     });
+    const walkIds = new Map<string, number>();
+    lab.walks.forEach((walk, index) => {
+      const first = walkIds.get(walk.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['walks', index, 'id'], message: `duplicate walk id "${walk.id}" (first used by walks.${first})` });
+      else walkIds.set(walk.id, index);
+    });
+    if (lab.backend === 'kind' && lab.walks.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['walks'], message: 'expected no walks in a kind lab: packet walks trace the sandbox data plane' });
+    }
     if (lab.backend === 'kind' && lab.daemons.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['daemons'], message: 'expected no daemons in a kind lab: run long-lived processes as pods in the cluster' });
     }

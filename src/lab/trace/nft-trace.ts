@@ -70,7 +70,7 @@ export function parsePacket(text: string): PacketHeaders | undefined {
 /** Strips what changes between runs (counters) and doubled spaces from a rule's text. */
 export function cleanRule(text: string): string {
   return text
-    .replace(/ counter packets \d+ bytes \d+/g, '')
+    .replace(/(^| )counter packets \d+ bytes \d+/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
 }

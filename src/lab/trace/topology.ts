@@ -12,6 +12,8 @@ export interface Interface {
   master?: string;
   /** The other end of a veth pair: namespace and interface. */
   peer?: { ns: string; name: string };
+  /** A VXLAN device: its VNI, the underlay address it sends from and its UDP port. */
+  vxlan?: { id: number; local?: string; port: number };
   addresses: string[];
 }
 
@@ -25,7 +27,7 @@ interface RawLink {
   link_index?: number;
   link_netnsid?: number;
   master?: string;
-  linkinfo?: { info_kind?: string };
+  linkinfo?: { info_kind?: string; info_data?: { id?: number; local?: string; port?: number } };
   addr_info?: { local: string; prefixlen: number; scope?: string }[];
 }
 
@@ -54,6 +56,8 @@ export function parseTopology(lines: string[]): Topology {
         const iface: Interface = { name: l.ifname.split('@')[0]!, addresses: (l.addr_info ?? []).filter((a) => a.scope !== 'link').map((a) => `${a.local}/${a.prefixlen}`) };
         if (l.linkinfo?.info_kind) iface.kind = l.linkinfo.info_kind;
         if (l.master) iface.master = l.master;
+        const data = l.linkinfo?.info_data;
+        if (l.linkinfo?.info_kind === 'vxlan' && data?.id !== undefined) iface.vxlan = { id: data.id, local: data.local, port: data.port ?? 8472 };
         const peerNs = l.link_netnsid !== undefined ? ids.get(l.link_netnsid) : undefined;
         const peerLink = peerNs !== undefined ? raw.get(peerNs)?.links.find((p) => p.ifindex === l.link_index) : undefined;
         if (peerNs && peerLink) iface.peer = { ns: peerNs, name: peerLink.ifname.split('@')[0]! };
@@ -71,4 +75,8 @@ export function peerOf(topology: Topology, ns: string, ifname: string): { ns: st
 export function isTunnel(topology: Topology, ns: string, ifname: string): boolean {
   const kind = topology.namespaces.find((n) => n.name === ns)?.interfaces.find((i) => i.name === ifname)?.kind;
   return kind === 'vxlan' || kind === 'geneve' || kind === 'tun' || kind === 'ipip' || kind === 'gre';
+}
+
+export function interfaceOf(topology: Topology, ns: string, ifname: string): Interface | undefined {
+  return topology.namespaces.find((n) => n.name === ns)?.interfaces.find((i) => i.name === ifname);
 }

@@ -34,7 +34,7 @@ export interface RuleHit {
 
 /** An address or port rewrite seen at a hop. */
 export interface Rewrite {
-  kind: 'dnat' | 'snat' | 'masquerade' | 'redirect' | 'un-nat' | 'encap' | 'decap';
+  kind: 'dnat' | 'snat' | 'masquerade' | 'redirect' | 'un-nat' | 'encap' | 'decap' | 'translate';
   /** What changed, e.g. `10.96.0.10:80 → 10.244.1.2:8080`. */
   change: string;
   /** The rule that did it, when a rule did (conntrack's reverse translation names none). */
@@ -62,6 +62,8 @@ export interface Hop {
   route?: string;
   /** One line for readers: what happened here and why. */
   summary: string;
+  /** This hop carries the outer (tunnel) packet, not the packet being walked. */
+  outer?: boolean;
 }
 
 export type WalkOutcome = 'delivered' | 'dropped' | 'lost';

@@ -1,6 +1,6 @@
 import type { Hop, HopKind, PacketHeaders, Rewrite, RuleHit, Walk, WalkDirection } from './types.ts';
 import type { TraceLine } from './nft-trace.ts';
-import { isTunnel, peerOf, type Topology } from './topology.ts';
+import { interfaceOf, isTunnel, peerOf, type Topology } from './topology.ts';
 
 /**
  * Turns the trace lines of every namespace into a walk. Each namespace's lines are grouped into
@@ -129,6 +129,13 @@ function samePacket(a: PacketHeaders, b: PacketHeaders): boolean {
   );
 }
 
+/** The same flow in another form (translated between IPv6 and IPv4): ports, flags or echo id kept. */
+function sameFlow(a: PacketHeaders, b: PacketHeaders): boolean {
+  const icmp = (p: PacketHeaders) => p.proto === 'icmp' || p.proto === 'icmpv6';
+  if (icmp(a) && icmp(b)) return a.icmpId === b.icmpId;
+  return a.proto === b.proto && a.sport === b.sport && a.dport === b.dport && a.flags === b.flags;
+}
+
 function endpoint(h: PacketHeaders, side: 'src' | 'dst'): string {
   const port = side === 'src' ? h.sport : h.dport;
   const address = side === 'src' ? h.src : h.dst;
@@ -136,8 +143,17 @@ function endpoint(h: PacketHeaders, side: 'src' | 'dst'): string {
   return h.family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** TCP flags as people write them: nft prints names for single flags, hex for combinations. */
+export function tcpFlags(flags: string | undefined): string {
+  if (!flags) return '';
+  const bits = /^0x[0-9a-f]+$/.test(flags) ? Number(flags) : undefined;
+  if (bits === undefined) return flags.toUpperCase();
+  const names = [['FIN', 0x01], ['SYN', 0x02], ['RST', 0x04], ['PSH', 0x08], ['ACK', 0x10], ['URG', 0x20]] as const;
+  return names.filter(([, bit]) => bits & bit).map(([name]) => name).join('-') || flags;
+}
+
 export function describe(h: PacketHeaders): string {
-  const what = h.proto === 'tcp' ? `TCP ${h.flags === 'syn' ? 'SYN' : h.flags === '0x12' ? 'SYN-ACK' : (h.flags ?? '')}`.trim() : h.proto === 'udp' ? 'UDP' : `${h.proto.toUpperCase()} ${h.flags ?? ''}`.trim();
+  const what = h.proto === 'tcp' ? `TCP ${tcpFlags(h.flags)}`.trim() : h.proto === 'udp' ? 'UDP' : `${h.proto.toUpperCase()} ${h.flags ?? ''}`.trim();
   return `${endpoint(h, 'src')} → ${endpoint(h, 'dst')} (${what})`;
 }
 
@@ -195,7 +211,7 @@ function summarize(hop: Hop, drop: TraceLine | undefined): string {
     case 'dropped':
       return `${hop.ns} drops it in ${drop ? `${drop.family} ${drop.table} ${drop.chain}` : 'a chain'}: ${drop?.kind === 'policy' ? `the chain's policy is ${drop.verdict}` : (drop?.rule ?? '')}`;
     case 'bridged':
-      return `${hop.ns} bridges it from ${hop.in ?? '?'} to ${hop.out ?? '?'}`;
+      return `${hop.ns} bridges it from ${hop.in ?? '?'} to ${hop.out ?? '?'}${tail}`;
     default:
       return `${hop.ns} routes it from ${hop.in ?? '?'} to ${hop.out ?? '?'}${tail}`;
   }
@@ -217,12 +233,61 @@ function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topol
     if (hop.kind === 'delivered') return { hops, outcome: 'delivered' };
     if (hop.kind === 'dropped') return { hops, outcome: 'dropped' };
     const leaving: PacketHeaders = exit(current)!;
-    const after: number = current.seq;
+    let after: number = current.seq;
+    /** Where the tunnel delivered the outer packet: the inner one reappears there. */
+    let decapNs: string | undefined;
+    // Into a VXLAN device: the outer packet crosses the underlay (seen where it is bridged or
+    // routed there), addressed from this node's tunnel address to the device's UDP port.
+    const tunnelOut = hop.out ? interfaceOf(topology, current.ns, hop.out)?.vxlan : undefined;
+    if (tunnelOut) {
+      const outerFirst = visits
+        .filter((v) => !used.has(v) && v.seq > current!.seq && entry(v)?.proto === 'udp' && entry(v)?.dport === tunnelOut.port && (tunnelOut.local === undefined || entry(v)?.src === tunnelOut.local))
+        // The node's own send of the outer packet first; the lines' arrival order across
+        // namespaces is only roughly the packet's order.
+        .sort((a, b) => Number(!(a.ns === current!.ns && a.start === 'out')) - Number(!(b.ns === current!.ns && b.start === 'out')) || a.seq - b.seq)[0];
+      if (outerFirst) {
+        const outer = follow(outerFirst, visits, used, topology);
+        for (const o of outer.hops) {
+          o.outer = true;
+          if (o.kind === 'sent') o.kind = 'encapsulated';
+          if (o.kind === 'delivered') o.kind = 'decapsulated';
+          const verb = { encapsulated: 'sends', decapsulated: 'receives and unwraps', bridged: 'bridges', forwarded: 'routes' }[o.kind as string] ?? 'carries';
+          o.summary = `${o.ns} ${verb} the VXLAN packet (VNI ${tunnelOut.id}) ${describe(o.packet).replace(/ \(UDP\)$/, '')}${o.in && o.out ? ` from ${o.in} to ${o.out}` : o.out ? ` out of ${o.out}` : ''}`;
+          hops.push(o);
+        }
+        after = outer.hops.length > 0 ? outerFirst.seq : after;
+        decapNs = outer.hops.at(-1)?.ns;
+      }
+    }
     const out: string | undefined = exitInterface(current);
     const peer: { ns: string; name: string } | undefined = out ? peerOf(topology, current.ns, out) : undefined;
     const matching = visits.filter((v): boolean => !used.has(v) && v.start === 'pre' && entry(v) !== undefined && samePacket(entry(v)!, leaving));
     const byTime = (a: Visit, b: Visit): number => Math.abs(a.seq - after) - Math.abs(b.seq - after);
-    current = (peer ? matching.filter((v) => v.ns === peer.ns) : matching).sort(byTime)[0] ?? (peer ? undefined : matching.sort(byTime)[0]);
+    const here: string = current.ns;
+    // Into a TUN device: a program reads the packet and may write another one back (tayga turns
+    // IPv6 into IPv4 and back). What comes back out of the same device, with the same ports or
+    // echo id, is the packet's continuation.
+    if (hop.out && interfaceOf(topology, here, hop.out)?.kind === 'tun') {
+      const back: Visit | undefined = visits
+        .filter((v) => !used.has(v) && v.ns === here && v.start === 'pre' && entry(v)?.iif === hop.out && sameFlow(entry(v)!, leaving))
+        .sort(byTime)[0];
+      if (back) {
+        const translated = entry(back)!;
+        hop.rewrites.push({ kind: 'translate', change: `${describe(leaving).replace(/ \(.*\)$/, '')} → ${describe(translated).replace(/ \(.*\)$/, '')}, by the program behind ${hop.out}` });
+        current = back;
+        continue;
+      }
+    }
+    if (peer) current = matching.filter((v) => v.ns === peer.ns).sort(byTime)[0];
+    else {
+      // No veth peer (a tunnel): the inner packet reappears where the tunnel ended, arriving on a
+      // tunnel device; only then the nearest in time.
+      const fromTunnel = (v: Visit) => entry(v)!.iif !== undefined && isTunnel(topology, v.ns, entry(v)!.iif!);
+      current =
+        matching.filter((v) => v.ns === decapNs && fromTunnel(v)).sort(byTime)[0] ??
+        matching.filter(fromTunnel).sort(byTime)[0] ??
+        matching.sort(byTime)[0];
+    }
   }
   return { hops, outcome: 'lost' };
 }

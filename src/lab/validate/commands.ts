@@ -27,6 +27,12 @@ export function commandsOf(lab: Lab, raw: unknown): LabCommandText[] {
     add(['daemons', i, 'ready', 'run'], d.ready.run);
   });
   lab.teardown.forEach((c, i) => add(['teardown', i, 'run'], c.run));
+  lab.walks.forEach((w, i) =>
+    w.breaks.forEach((b, j) => {
+      add(['walks', i, 'breaks', j, 'run'], b.run);
+      if (b.restore !== undefined) add(['walks', i, 'breaks', j, 'restore'], b.restore);
+    }),
+  );
   lab.steps.forEach((s, i) => {
     add(['steps', i, 'run'], s.run);
     if (s.type === 'demo') return;

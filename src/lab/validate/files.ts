@@ -34,7 +34,7 @@ export function fileReferenceIssues(commands: LabCommandText[], labDir: string, 
         const file = path.resolve(labDir, name);
         if (!file.startsWith(path.resolve(labDir, '..'))) continue;
         if (!existsSync(file)) {
-          issues.push({ file: labFile, path: command.at, message: `names ${name}, which does not exist in ${displayPath(labDir)}` });
+          issues.push({ file: labFile, path: command.at, message: `${executable ? 'runs' : 'names'} ${name}, which does not exist in ${displayPath(labDir)}` });
         } else if (executable && statSync(file).isFile() && (statSync(file).mode & 0o111) === 0) {
           issues.push({ file: labFile, path: command.at, message: `runs ${name}, which is not executable: chmod +x ${displayPath(file)}` });
         }

@@ -33,6 +33,7 @@ function makeLab(id = 'kind-demo', steps: Lab['steps'] = []): Lab {
     cluster: { config: 'kind.yaml' },
     setup: [],
     daemons: [],
+    walks: [],
     teardown: [],
     steps: steps.length > 0 ? steps : [{ id: 's', title: 't', type: 'demo', run: 'kubectl get nodes' }],
     dir,

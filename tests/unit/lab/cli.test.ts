@@ -8,7 +8,8 @@ test('list --json gives id, title, chapter and backend of every lab', () => {
   const result = cli('list', '--json');
   const labs = JSON.parse(result.stdout) as { id: string; title: string; chapter: string; backend: string }[];
   const lab = labs.find((l) => l.id === 'pod-network-by-hand');
-  assert.deepEqual({ ...lab, steps: undefined }, { id: 'pod-network-by-hand', title: 'Pod networking by hand', chapter: 'network-model', backend: 'sandbox', steps: undefined });
+  assert.deepEqual({ ...lab, steps: undefined, walks: undefined }, { id: 'pod-network-by-hand', title: 'Pod networking by hand', chapter: 'network-model', backend: 'sandbox', steps: undefined, walks: undefined });
+  assert.ok((lab as unknown as { walks: string[] }).walks.includes('cross-node'), 'walks are listed');
 });
 
 test('validate accepts the engine-owned lab and rejects a broken fixture naming file and field', () => {

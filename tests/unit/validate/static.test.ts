@@ -128,3 +128,18 @@ test('validateAll covers versions.yaml and every lab of a folder', async () => {
     ['tests/fixtures/validate-branch-url/labs/versions.yaml: moving.manifest', `${at('branch-url', 'branch', 'lab.yaml')}: steps.0.run`, `${at('branch-url', 'branch', 'lab.yaml')}: steps.1.run`],
   );
 });
+
+test('files a command names in the lab folder must exist: ./x, bash x, . x, $LAB_DIR/x, -f x.yaml, -c x.conf (not comments, not absolute paths)', async () => {
+  const file = at('file-refs', 'refs', 'lab.yaml');
+  const issues = (await run('file-refs', 'refs')).filter((i) => !i.message.startsWith('shellcheck'));
+  assert.deepEqual(
+    issues.map((i) => `${i.path}: ${i.message}`),
+    [
+      'steps.0.run: names notes.txt, which does not exist in tests/fixtures/validate-file-refs/labs/refs',
+      'steps.0.run: names missing.yaml, which does not exist in tests/fixtures/validate-file-refs/labs/refs',
+      'steps.1.run: names absent.sh, which does not exist in tests/fixtures/validate-file-refs/labs/refs',
+      'steps.1.run: names bird.conf, which does not exist in tests/fixtures/validate-file-refs/labs/refs',
+    ],
+  );
+  assert.ok(issues.every((i) => i.file === file));
+});
