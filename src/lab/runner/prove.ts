@@ -34,6 +34,16 @@ function endAs(ctx: Ctx, step: Step, key: string, verdict: Verdict, durationMs: 
   ctx.emit({ type: 'end', lab: ctx.lab.id, step: key, status: verdict.ok ? 'done' : 'failed', exitCode, durationMs, reason: verdict.reason });
 }
 
+/**
+ * Why a check that should pass did not, with the end of what it printed: a prove that fails in CI
+ * (often only under load) must be diagnosable from its report alone.
+ */
+function failedBecause(result: StepResult): string {
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+  const tail = lines.slice(-6).map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l));
+  return tail.length > 0 ? `${result.reason} (its output ended: ${tail.join(' | ')})` : `${result.reason} (it printed nothing)`;
+}
+
 /** The check must fail on every attempt of its retry window; `what` says what state it is in. */
 async function mustFail(ctx: Ctx, step: Checked, what: string): Promise<Verdict> {
   const run = await attempt(ctx, step, 'deadline');
@@ -70,7 +80,7 @@ async function proveBreak(ctx: Ctx, step: Checked, brk: Break, index: number, so
   } else await rebuild(ctx, solved);
   if (!failed.ok) return failed;
   const again = await execStep(ctx, step);
-  if (!again.passed) return { ok: false, reason: `does not pass again after ${brk.restore !== undefined ? 'the restore' : 'a fresh setup'} of "${brk.why}": ${again.reason}` };
+  if (!again.passed) return { ok: false, reason: `does not pass again after ${brk.restore !== undefined ? 'the restore' : 'a fresh setup'} of "${brk.why}": ${failedBecause(again)}` };
   return { ok: true };
 }
 
@@ -89,7 +99,7 @@ async function proveInOrder(ctx: Ctx, step: Checked, solved: ExerciseStep[]): Pr
     solved.push(step);
   }
   const intact = await execStep(ctx, step);
-  if (!intact.passed) problems.push(`${step.type === 'exercise' ? 'after its solution' : 'on the intact lab'}: ${intact.reason}`);
+  if (!intact.passed) problems.push(`${step.type === 'exercise' ? 'after its solution' : 'on the intact lab'}: ${failedBecause(intact)}`);
   else {
     for (const [index, brk] of step.breaks.entries()) {
       if (ctx.signal?.aborted) break;
@@ -114,7 +124,7 @@ async function proveIsolated(ctx: Ctx, lab: Lab, results: Map<string, StepResult
   const flush = async (): Promise<void> => {
     for (const step of [...segment].reverse()) {
       const again = await execStep(ctx, step);
-      if (!again.passed) fail(step, `fails on a fresh setup when the steps before it have not run (it depends on another step's side effects): ${again.reason}`);
+      if (!again.passed) fail(step, `fails on a fresh setup when the steps before it have not run (it depends on another step's side effects): ${failedBecause(again)}`);
     }
     segment = [];
   };

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, chownSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, chmodSync, chownSync, rmSync, rmdirSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rootNamespaceSnapshot } from '../../support/root-namespace.ts';
@@ -233,17 +233,26 @@ test('rootless: an unprivileged user runs and proves the lab (user namespaces)',
   assert.equal(probe.status, 0, `this kernel refuses unprivileged user namespaces: ${probe.stderr}`);
   const nobodyState = mkdtempSync(path.join(os.tmpdir(), 'lab-state-nobody-'));
   chownSync(nobodyState, 65534, 65534);
+  // The unprivileged user must reach the code, and a clone inside a 0700 folder (mktemp -d, as CI
+  // may make) is out of its reach: the checkout is bind-mounted at a path anyone can traverse, in
+  // a mount namespace of the test's own, and run from there.
+  const view = mkdtempSync('/tmp/lab-checkout-view-');
+  chmodSync(view, 0o755);
+  const checkout = process.cwd();
+  const inView = (p: string) => (p.startsWith(`${checkout}/`) ? path.join(view, path.relative(checkout, p)) : p);
   try {
     for (const verb of ['run', 'prove']) {
-      const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, 'src/cli/main.ts', verb, 'two-nodes', '--labs-dir', engineLabs], {
+      const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', inView(node), 'src/cli/main.ts', verb, 'two-nodes', '--labs-dir', engineLabs];
+      const result = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$2" && cd "$2" && shift 2 && exec "$@"', 'sh', checkout, view, ...asNobody], {
         encoding: 'utf8',
-        env: { PATH: process.env.PATH, HOME: nobodyState, K8S_NET_LABS_STATE: nobodyState },
+        env: { PATH: process.env.PATH!.split(':').map(inView).join(':'), HOME: nobodyState, K8S_NET_LABS_STATE: nobodyState },
       });
       assert.equal(result.status, 0, `${verb}: ${result.stdout}${result.stderr}`);
       assert.match(result.stdout, new RegExp(`all ${twoNodesChecks} checks passed`));
     }
   } finally {
     rmSync(nobodyState, { recursive: true, force: true });
+    rmdirSync(view); // never recursive: were the bind mount visible here, that would empty the checkout
   }
   assert.deepEqual(snapshot(), rootBefore);
   t.diagnostic(`rootless ok as uid 65534`);
