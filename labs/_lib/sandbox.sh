@@ -104,3 +104,33 @@ plug_into_switch() {
   ip -n "$host" addr add "$addr" dev eth0
   ip -n "$host" link set eth0 up
 }
+
+# wait_for_links
+#   Waits until every veth in every namespace is operationally up. A veth pair whose two ends have
+#   the same interface index in their namespaces (eth0 on both sides, say) has its carrier change
+#   deferred by the kernel for up to a second, and until then IPv6 holds its addresses back. Call
+#   it at the end of a setup, so the first packets of the first step are not lost.
+wait_for_links() {
+  local ns
+  for ns in $(ip netns list | cut -d' ' -f1); do
+    for _ in $(seq 150); do
+      ip -n "$ns" -o link show up type veth | grep -qv 'state UP' || break   # none left down
+      sleep 0.02
+    done
+  done
+}
+
+# wait_reachable NETNS ADDRESS
+#   Waits (at most about 3 s) until NETNS gets an answer from ADDRESS, and fails if it never does.
+#   Even once a link is up, the first IPv6 neighbour solicitation across it can go unanswered (seen
+#   here: the far end's IPv6 was not yet listening on the solicited-node group), and the kernel
+#   asks again only a second later. A lab's first step, often run the moment setup ends, should
+#   not pay that second inside a short timeout.
+wait_reachable() {
+  local ns=$1 addr=$2
+  for _ in 1 2 3; do
+    ip netns exec "$ns" ping -c1 -W1 "$addr" >/dev/null 2>&1 && return 0
+  done
+  echo "setup: $ns gets no answer from $addr" >&2
+  return 1
+}

@@ -104,13 +104,4 @@ for node in node1 node2; do
   ip netns exec "$node" nft -f kube-proxy-ip6.nft
 done
 
-# A veth pair whose two ends have the same interface index in their namespaces (eth0 on both
-# sides, say) has its carrier change deferred by the kernel for up to a second, and until then IPv6
-# holds its addresses back. Wait for every veth to be operationally up, so the first packets of the
-# first step are not lost.
-for ns in $(ip netns list | cut -d' ' -f1); do
-  for _ in $(seq 150); do
-    ip -n "$ns" -o link show up type veth | grep -qv 'state UP' || break   # none left down
-    sleep 0.02
-  done
-done
+wait_for_links

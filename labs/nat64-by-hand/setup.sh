@@ -65,13 +65,6 @@ ip -n gw route add 192.168.255.0/24 dev nat64
 # The IPv4-only web server behind legacy.example.
 ip netns exec outside env SERVER_NAME_IS=legacy setsid -f busybox httpd -f -p 203.0.113.10:80 -h "$LAB_DIR/www" >/dev/null 2>&1
 
-# A veth pair whose two ends have the same interface index in their namespaces (eth0 on both
-# sides, say) has its carrier change deferred by the kernel for up to a second, and until then IPv6
-# holds its addresses back. Wait for every veth to be operationally up, so the first packets of the
-# first step are not lost.
-for ns in $(ip netns list | cut -d' ' -f1); do
-  for _ in $(seq 150); do
-    ip -n "$ns" -o link show up type veth | grep -qv 'state UP' || break   # none left down
-    sleep 0.02
-  done
-done
+wait_for_links
+# The first step's first packets go from the pod through node1 to the gateway's resolver.
+wait_reachable pod6 2001:db8:0:1::1

@@ -11,8 +11,11 @@ export class AsciicastRecorder {
   readonly #start = performance.now();
   readonly #lines: string[] = [];
   readonly #header: Record<string, unknown>;
+  readonly #scrub: readonly (readonly [string, string])[];
 
-  constructor(opts: { title: string; width?: number; height?: number }) {
+  /** `scrub`: text to replace in every output (a committed recording must not carry this machine's paths). */
+  constructor(opts: { title: string; width?: number; height?: number; scrub?: readonly (readonly [string, string])[] }) {
+    this.#scrub = opts.scrub ?? [];
     this.#header = {
       version: 2,
       width: opts.width ?? 100,
@@ -25,6 +28,7 @@ export class AsciicastRecorder {
 
   #out(data: string): void {
     const t = (performance.now() - this.#start) / 1000;
+    for (const [from, to] of this.#scrub) data = data.replaceAll(from, to);
     this.#lines.push(JSON.stringify([Number(t.toFixed(6)), 'o', data.replace(/\r?\n/g, '\r\n')]));
   }
 

@@ -11,7 +11,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { applySolution, down, loadLab, runStep, up, type LabEvent } from '../../lab/index.ts';
+import { applySolution, down, labStateDir, loadLab, runStep, up, type LabEvent } from '../../lab/index.ts';
 import { attemptWalk } from '../../lab/trace/lab-walk.ts';
 import { recordedWalk } from '../../lab/trace/recorded.ts';
 import { AsciicastRecorder } from './asciicast.ts';
@@ -43,7 +43,10 @@ try {
       if (step.type === 'exercise') await applySolution(lab, step.id, { signal });
       continue;
     }
-    const recorder = new AsciicastRecorder({ title: `${lab.title}: ${step.title}`, width: 100, height: 16 });
+    // A failing check prints its daemons' logs, under this machine's state folder: committed
+    // recordings name that folder and the lab's own the way a reader would.
+    const scrub = [[labStateDir(lab), `$XDG_RUNTIME_DIR/k8s-net-labs/…/${lab.id}`], [lab.dir, `labs/${lab.id}`]] as const;
+    const recorder = new AsciicastRecorder({ title: `${lab.title}: ${step.title}`, width: 100, height: 16, scrub });
     const note = (data: string) => recorder.listener({ type: 'output', lab: lab.id, step: step.id, stream: 'stdout', data } satisfies LabEvent);
     let result = await runStep(lab, step.id, { onEvent: recorder.listener, signal });
     if (step.type === 'exercise') {
