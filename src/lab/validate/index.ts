@@ -12,6 +12,7 @@ import { fileReferenceIssues } from './files.ts';
 import { checkKindConfig } from './kind-config.ts';
 import { checkManifest } from './manifests.ts';
 import { undeclaredModuleIssues, type ModuleSource } from './modules.ts';
+import { sampleIssues } from './samples.ts';
 import { imageProblem, imagesIn, isDownload, latestProblem, urlProblem, urlsIn, versionImages } from './pins.ts';
 import { ShellcheckMissing, shellcheckAll, type ShellSource } from './shellcheck.ts';
 
@@ -181,6 +182,7 @@ export async function validateLab(lab: Lab): Promise<Issue[]> {
     issues.push(...pinIssues(command.resolved, labFile, command.at, versions));
   }
   issues.push(...fileReferenceIssues(commands, lab.dir, labFile));
+  issues.push(...sampleIssues(lab, labFile));
 
   const kind = await kindConfigIssues(lab, labFile);
   issues.push(...kind.issues);
