@@ -104,4 +104,7 @@ for node in node1 node2; do
   ip netns exec "$node" nft -f kube-proxy-ip6.nft
 done
 
+# web-a's hostPort, through the real portmap plugin (both families); see hostport.sh.
+./hostport.sh ADD >/dev/null
+
 wait_for_links
