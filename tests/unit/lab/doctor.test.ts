@@ -34,24 +34,37 @@ test('user namespaces: the cause and the fix per distribution family', () => {
   assert.match(wsl.fix.other ?? '', /wsl --update/);
 });
 
-test('a ping that is not iputils is reported as such, with the package to install', () => {
-  const bin = path.join(tmp, 'bin');
+/** checkExecutable(name) with a busybox applet of that name first on PATH. */
+function withBusybox<T>(name: string, check: () => T): T {
+  const bin = path.join(tmp, `busybox-${name}`);
   mkdirSync(bin, { recursive: true });
-  writeFileSync(path.join(bin, 'ping'), '#!/bin/sh\necho "BusyBox v1.36.1 multi-call binary." >&2\nexit 1\n');
-  chmodSync(path.join(bin, 'ping'), 0o755);
+  writeFileSync(path.join(bin, name), '#!/bin/sh\necho "BusyBox v1.36.1 multi-call binary." >&2\nexit 1\n');
+  chmodSync(path.join(bin, name), 0o755);
   const saved = process.env.PATH;
   process.env.PATH = `${bin}:${saved}`;
   try {
-    const result = checkExecutable('ping', 'tests reachability');
-    assert.equal(result.ok, false);
-    assert.match(result.detail, /^.*\/bin\/ping is not iputils ping \(the checks read its "N received" summary\); it says: BusyBox v1\.36\.1/);
-    assert.equal(result.install?.debian, 'sudo apt-get install iputils-ping');
+    return check();
   } finally {
     process.env.PATH = saved;
   }
+}
+
+test('a ping that is not iputils is reported as such, with the package to install', () => {
+  const result = withBusybox('ping', () => checkExecutable('ping', 'tests reachability'));
+  assert.equal(result.ok, false);
+  assert.match(result.detail, /^.*\/ping is not iputils ping \(the checks read its "N received" summary\); it says: BusyBox v1\.36\.1/);
+  assert.equal(result.install?.debian, 'sudo apt-get install iputils-ping');
   const real = checkExecutable('ping', 'tests reachability');
   assert.equal(real.ok, true, real.detail);
   assert.match(real.detail, /iputils/);
+});
+
+test('a busybox unshare is reported as the wrong unshare, not as user namespaces refused', () => {
+  const result = withBusybox('unshare', () => checkExecutable('unshare', 'creates the lab’s private namespaces'));
+  assert.equal(result.ok, false);
+  assert.match(result.detail, /\/busybox-unshare\/unshare is not util-linux unshare .*it says: BusyBox/);
+  assert.equal(result.install?.debian, 'sudo apt-get install util-linux');
+  for (const tool of ['unshare', 'nsenter', 'setsid', 'sysctl']) assert.equal(checkExecutable(tool, 'x').ok, true, `${tool}: ${checkExecutable(tool, 'x').detail}`);
 });
 
 test('kernel modules: present ones pass (loaded, or working in a scratch namespace), a missing one says how to load it', () => {
