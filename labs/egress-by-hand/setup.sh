@@ -9,8 +9,9 @@
 #
 #   app 10.244.1.2, billing .3, reports .4 ── node1 192.168.0.11 ─┐                  ┌─ outside 203.0.113.20
 #                                               vxlan-egw 10.99.0.1 │  router (lan .1) │  (shows the source it saw)
-#   db 10.244.2.2 ── node2 192.168.0.12, egress IP 192.168.0.100 ──┘   203.0.113.1 ───┘
-#                     vxlan-egw 10.99.0.2
+#   db 10.244.2.2 ── node2 192.168.0.12, egress IP 192.168.0.100 ──┤   203.0.113.1 ───┘
+#                     vxlan-egw 10.99.0.2                           │
+#                                    lan-db 192.168.0.50 (a private server outside the cluster)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../_lib/sandbox.sh
 . "${LAB_LIB:-../_lib}/sandbox.sh"
@@ -43,6 +44,16 @@ done
 route_pod_cidr node1 10.244.2.0/24 192.168.0.12
 route_pod_cidr node2 10.244.1.0/24 192.168.0.11
 
+# A server in the private network outside the cluster (a database VM on the LAN, 192.168.0.50):
+# private addresses, but no route to pod addresses, like most peered networks.
+new_netns lan-db
+ip -n lan-db link add eth0 type veth peer name port-lan-db netns router
+ip -n router link set port-lan-db master lan
+ip -n router link set port-lan-db up
+ip -n lan-db addr add 192.168.0.50/24 dev eth0
+ip -n lan-db link set eth0 up
+ip -n lan-db route add default via 192.168.0.1
+
 make_pod node1 app 10.244.1.2/24 10.244.1.1
 make_pod node1 billing 10.244.1.3/24 10.244.1.1
 make_pod node1 reports 10.244.1.4/24 10.244.1.1
@@ -59,9 +70,12 @@ ip netns exec outside setsid -f socat TCP-LISTEN:8081,fork,reuseaddr \
 # shellcheck disable=SC2016
 ip netns exec db setsid -f socat TCP-LISTEN:8080,fork,reuseaddr \
   SYSTEM:'echo "db saw $SOCAT_PEERADDR"' >/dev/null 2>&1
+# shellcheck disable=SC2016
+ip netns exec lan-db setsid -f socat TCP-LISTEN:5432,fork,reuseaddr \
+  SYSTEM:'echo "lan-db saw $SOCAT_PEERADDR"' >/dev/null 2>&1
 # Wait until they listen: setsid -f returns before its child has left setup's process group,
 # which the engine ends when setup ends.
-for ns_port in outside:8080 outside:8081 db:8080; do
+for ns_port in outside:8080 outside:8081 db:8080 lan-db:5432; do
   for _ in $(seq 50); do
     if ip netns exec "${ns_port%:*}" ss -Hltn "sport = :${ns_port#*:}" | grep -q .; then continue 2; fi
     sleep 0.02

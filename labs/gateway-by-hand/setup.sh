@@ -4,12 +4,14 @@
 # balancer or a BGP speaker delivers a LoadBalancer Service's address to a node. node1 translates
 # it to the Gateway's proxy pod (kube-proxy style, externalTrafficPolicy: Local, so no SNAT), and
 # the proxy (HAProxy, started as the lab's daemon) routes each request to a backend pod by host,
-# path, header, query and weight, terminates TLS, and forwards a TCP port.
+# path, header, query and weight, terminates TLS, passes TLS through by server name (SNI), and
+# forwards a TCP port.
 #
 #   client 198.51.100.10 ── edge (router) ── lan 192.168.0.0/24 ── node1 .11 ── gateway 10.244.1.10 (HAProxy)
-#                                                                 │            web-v1 10.244.1.2, api 10.244.1.3
+#                                                                 │            web-v1 10.244.1.2, api 10.244.1.3,
+#                                                                 │            pay 10.244.1.4 (TLS)
 #                                                                 └── node2 .12 ── web-v2 10.244.2.2, db 10.244.2.3,
-#                                                                                 blog 10.244.2.4
+#                                                                                 blog 10.244.2.4, login 10.244.2.5 (TLS)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../_lib/sandbox.sh
 . "${LAB_LIB:-../_lib}/sandbox.sh"
@@ -55,6 +57,8 @@ make_pod node1 api 10.244.1.3/24 10.244.1.1
 make_pod node2 web-v2 10.244.2.2/24 10.244.2.1
 make_pod node2 db 10.244.2.3/24 10.244.2.1
 make_pod node2 blog 10.244.2.4/24 10.244.2.1
+make_pod node1 pay 10.244.1.4/24 10.244.1.1
+make_pod node2 login 10.244.2.5/24 10.244.2.1
 
 # Backends: nginx answers with the pod's name and what it saw of the request. One config for all,
 # a map picks the name from the address the request arrived on.
@@ -62,12 +66,22 @@ for pod in web-v1 api web-v2 blog; do
   ip netns exec "$pod" setsid -f nginx -c "$PWD/backend-nginx.conf" \
     -g "pid $run_dir/nginx-$pod.pid; daemon off; master_process off;" >/dev/null 2>&1
 done
+# The passthrough listener's backends terminate TLS themselves, each with its own certificate:
+# self-signed, made here and never committed (the client trusts exactly that certificate).
+for name in pay login; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=$name.example" -addext "subjectAltName=DNS:$name.example" \
+    -keyout "$run_dir/$name.example.key" -out "$run_dir/$name.example.crt" 2>/dev/null
+  cat "$run_dir/$name.example.crt" "$run_dir/$name.example.key" > "$run_dir/$name.example.pem"
+  ip netns exec "$name" setsid -f nginx -c "$PWD/tls-backend-nginx.conf" \
+    -g "pid $run_dir/nginx-$name.pid; daemon off; master_process off;" >/dev/null 2>&1
+done
 # A TCP backend (the Postgres listener's target), see db-server.sh.
 ip netns exec db setsid -f socat TCP-LISTEN:5432,fork,reuseaddr EXEC:"$PWD/db-server.sh" >/dev/null 2>&1
 
 # Wait until every backend listens: setsid -f returns before its child has left this command's
 # process group, and the engine ends that group when setup ends.
-for pod_port in web-v1:8080 api:8080 web-v2:8080 blog:8080 db:5432; do
+for pod_port in web-v1:8080 api:8080 web-v2:8080 blog:8080 pay:8443 login:8443 db:5432; do
   for _ in $(seq 50); do
     if ip netns exec "${pod_port%:*}" ss -Hltn "sport = :${pod_port#*:}" | grep -q .; then continue 2; fi
     sleep 0.02
@@ -87,6 +101,7 @@ table ip kube-proxy {
     comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"
     elements = { $lb_address . tcp . 80 : goto external-gw-http,
                  $lb_address . tcp . 443 : goto external-gw-https,
+                 $lb_address . tcp . 8443 : goto external-gw-tls,
                  $lb_address . tcp . 5432 : goto external-gw-postgres }
   }
   chain nat-prerouting {
@@ -98,6 +113,9 @@ table ip kube-proxy {
   }
   chain external-gw-https {
     meta l4proto tcp dnat to 10.244.1.10:8443
+  }
+  chain external-gw-tls {
+    meta l4proto tcp dnat to 10.244.1.10:9443
   }
   chain external-gw-postgres {
     meta l4proto tcp dnat to 10.244.1.10:5432
@@ -114,4 +132,5 @@ cat "$run_dir/shop.example.crt" "$run_dir/shop.example.key" > "$run_dir/shop.exa
 
 # The proxy's configuration lives under /run so that the exercise edits a copy, never the lab folder.
 cp haproxy.cfg "$run_dir/haproxy.cfg"
+cp tls-routes.map "$run_dir/tls-routes.map"
 

@@ -23,6 +23,13 @@ interface Model {
 }
 type ModelClass = new (data: unknown) => Model;
 
+/**
+ * Gateway API v1.6 made TCPRoute and UDPRoute `v1` with the fields of their `v1alpha2` schema;
+ * @kubernetes-models/gateway-api 2.0.0 predates v1.6 and has only the `v1alpha2` models, so a
+ * `v1` object of these kinds is checked against those (its apiVersion swapped for the check).
+ */
+const GATEWAY_V1_FROM_V1ALPHA2 = new Set(['TCPRoute', 'UDPRoute']);
+
 async function modelFor(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   if (!/^[A-Z][A-Za-z0-9]*$/.test(kind) || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) return undefined;
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
@@ -32,10 +39,25 @@ async function modelFor(apiVersion: string, kind: string): Promise<ModelClass | 
   try {
     const mod = (await import(specifier)) as Record<string, unknown>;
     const found = mod[kind];
-    return typeof found === 'function' ? (found as ModelClass) : undefined;
+    if (typeof found === 'function') return found as ModelClass;
   } catch {
-    return undefined;
+    // no model for this apiVersion and kind
   }
+  if (group === 'gateway.networking.k8s.io' && version === 'v1' && GATEWAY_V1_FROM_V1ALPHA2.has(kind)) {
+    const alpha = `${group}/v1alpha2`;
+    const Alpha = await modelFor(alpha, kind);
+    if (!Alpha) return undefined;
+    return class {
+      readonly data: unknown;
+      constructor(data: unknown) {
+        this.data = data;
+      }
+      validate(): void {
+        new Alpha({ ...(this.data as Record<string, unknown>), apiVersion: alpha }).validate();
+      }
+    };
+  }
+  return undefined;
 }
 
 interface AjvError {
