@@ -76,6 +76,8 @@ for name in pay login; do
   ip netns exec "$name" setsid -f nginx -c "$PWD/tls-backend-nginx.conf" \
     -g "pid $run_dir/nginx-$name.pid; daemon off; master_process off;" >/dev/null 2>&1
 done
+# ConfigMap pay-ca of BackendTLSPolicy pay-tls: the pay pod's self-signed certificate is its own CA.
+cp "$run_dir/pay.example.crt" "$run_dir/pay-ca.pem"
 # A TCP backend (the Postgres listener's target), see db-server.sh.
 ip netns exec db setsid -f socat TCP-LISTEN:5432,fork,reuseaddr EXEC:"$PWD/db-server.sh" >/dev/null 2>&1
 
