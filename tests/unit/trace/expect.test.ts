@@ -94,3 +94,13 @@ test('the expectation schema: reply as a path or as { path, rules, rewrites }; r
   assert.equal(walkExpectSchema.safeParse({ path: 'a', reply: { rules: [] } }).success, false, 'a reply object needs its path');
   assert.equal(walkExpectSchema.safeParse({ path: 'a', reply: { path: 'a', rewrite: [] } }).success, false, 'unknown keys are refused');
 });
+
+test("every committed walk recording shows what its lab's expect says (re-record with npm run lab:record -- <lab> --walks)", async () => {
+  const { loadAllLabs } = await import('../../../src/lab/index.ts');
+  const walks = (await loadAllLabs()).flatMap((lab) => lab.walks.map((walk) => ({ lab, walk })));
+  assert.ok(walks.length > 0);
+  for (const { lab, walk } of walks) {
+    const recorded = JSON.parse(readFileSync(`${lab.dir}/walks/${walk.id}.json`, 'utf8')) as Walk;
+    assert.deepEqual(checkWalk(recorded, walk.expect), { passed: true }, `${lab.id}/${walk.id}`);
+  }
+});
