@@ -61,7 +61,9 @@ export default defineConfig({
       ],
       sidebar: [
         { label: 'Start here', items: [{ slug: 'index', label: 'Introduction' }, { slug: 'running-the-labs' }] },
-        ...sidebarChapters(`${root}content`, showDrafts).map(({ label, dir }) => ({ label, items: [{ autogenerate: { directory: `content/${dir}` } }] })),
+        // Chapters fold to their titles except the one being read (Starlight keeps the group with
+        // the current page open): a page lists its own chapter, not the whole guide's 40-odd pages.
+        ...sidebarChapters(`${root}content`, showDrafts).map(({ label, dir }) => ({ label, collapsed: true, items: [{ autogenerate: { directory: `content/${dir}` } }] })),
       ],
     }),
     mdx(),

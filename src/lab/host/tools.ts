@@ -15,10 +15,17 @@ const PACKAGES: Record<string, { why: string; debian: string; fedora: string; ma
 
 /**
  * Tools whose flavour matters: the labs' checks read their output, which differs between
- * implementations (busybox and inetutils ping print other summaries than iputils ping).
+ * implementations (busybox and inetutils ping print other summaries than iputils ping), and the
+ * engine uses options busybox's namespace tools lack (`unshare --map-root-user`,
+ * `nsenter --preserve-credentials`, `setsid -f`): with busybox's, doctor would otherwise blame user namespaces.
  */
+const utilLinux = (tool: string, uses: string) => ({ args: ['--version'], pattern: /util-linux/i, want: `util-linux ${tool} (the engine uses its ${uses})` });
 const FLAVOURS: Record<string, { args: string[]; pattern: RegExp; want: string }> = {
   ping: { args: ['-V'], pattern: /iputils/i, want: 'iputils ping (the checks read its "N received" summary)' },
+  unshare: utilLinux('unshare', '--map-root-user option'),
+  nsenter: utilLinux('nsenter', '--preserve-credentials option'),
+  setsid: utilLinux('setsid', '-f (fork) option'),
+  sysctl: { args: ['--version'], pattern: /procps/i, want: 'procps sysctl (the labs set options with -w and -q)' },
 };
 
 function hints(name: string): InstallHints | undefined {

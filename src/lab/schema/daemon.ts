@@ -35,6 +35,11 @@ export const daemonSchema = z
     }),
     /** When it is ready. */
     ready: readinessSchema,
+    /** Whether it must converge with other daemons before the checks can pass. */
+    converges: z.boolean().default(false).meta({
+      description:
+        'Set when the daemon must converge with others before the checks can pass (BGP sessions established, routes exchanged): the lab\'s speed budget in `npm run bench` is then 8 s instead of 3 s. A daemon that serves as soon as it starts (a DNS server, a proxy) does not converge.',
+    }),
     /** Why the lab needs it. */
     why: z.string().min(1).optional().meta({ description: 'What the daemon does for the lab, one phrase (shown by `lab status`).', examples: ["node1's BGP speaker, as in calico-node"] }),
   })

@@ -1,9 +1,9 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { LabError, type Issue } from '../errors.ts';
-import { listLabIds, loadLab, parseYaml } from '../load.ts';
+import { MAX_LAB_FILE_BYTES, listLabIds, loadLab, parseYaml } from '../load.ts';
 import { defaultLabsDir, displayPath } from '../paths.ts';
 import type { Lab } from '../schema/lab.ts';
 import { loadVersions, type Versions } from '../versions.ts';
@@ -11,6 +11,8 @@ import { commandsOf } from './commands.ts';
 import { fileReferenceIssues } from './files.ts';
 import { checkKindConfig } from './kind-config.ts';
 import { checkManifest } from './manifests.ts';
+import { undeclaredModuleIssues, type ModuleSource } from './modules.ts';
+import { sampleIssues } from './samples.ts';
 import { imageProblem, imagesIn, isDownload, latestProblem, urlProblem, urlsIn, versionImages } from './pins.ts';
 import { ShellcheckMissing, shellcheckAll, type ShellSource } from './shellcheck.ts';
 
@@ -106,12 +108,20 @@ async function kindConfigIssues(lab: Lab, labFile: string): Promise<{ issues: Is
 }
 
 /** Our own manifests (every YAML file but lab.yaml and the kind config) and our scripts' pins. */
-async function ownFileIssues(lab: Lab, skip: Set<string>, versions: Versions): Promise<{ issues: Issue[]; scripts: string[] }> {
+async function ownFileIssues(lab: Lab, skip: Set<string>, versions: Versions): Promise<{ issues: Issue[]; scripts: string[]; texts: ModuleSource[] }> {
   const issues: Issue[] = [];
   const scripts: string[] = [];
+  const texts: ModuleSource[] = [];
   for (const file of await walk(lab.dir)) {
     const shown = displayPath(file);
     if (skip.has(file)) continue;
+    // Every file is read whole to be checked: a huge one (a capture, a log) would cost memory
+    // and time for nothing a lab needs, so it is refused by size before it is read.
+    const { size } = await stat(file);
+    if (size > MAX_LAB_FILE_BYTES) {
+      issues.push({ file: shown, path: '(top level)', message: `${size} bytes: a file in a lab folder may hold at most ${MAX_LAB_FILE_BYTES} bytes` });
+      continue;
+    }
     if (/\.ya?ml$/.test(file)) {
       const text = await readFile(file, 'utf8');
       if (HAS_TEMPLATE.test(text)) issues.push({ file: shown, path: '(top level)', message: templateMessage() });
@@ -138,6 +148,7 @@ async function ownFileIssues(lab: Lab, skip: Set<string>, versions: Versions): P
     } else if (file.endsWith('.sh')) {
       scripts.push(file);
       const text = await readFile(file, 'utf8');
+      texts.push({ file: shown, at: '', text });
       text.split('\n').forEach((line, index) => {
         if (/^\s*#/.test(line)) return;
         const at = `line ${index + 1}`;
@@ -149,7 +160,7 @@ async function ownFileIssues(lab: Lab, skip: Set<string>, versions: Versions): P
       });
     }
   }
-  return { issues, scripts };
+  return { issues, scripts, texts };
 }
 
 /** Validates one loaded lab. Reads lab.yaml again for the commands as written (templates unresolved). */
@@ -171,11 +182,17 @@ export async function validateLab(lab: Lab): Promise<Issue[]> {
     issues.push(...pinIssues(command.resolved, labFile, command.at, versions));
   }
   issues.push(...fileReferenceIssues(commands, lab.dir, labFile));
+  issues.push(...sampleIssues(lab, labFile));
 
   const kind = await kindConfigIssues(lab, labFile);
   issues.push(...kind.issues);
   const own = await ownFileIssues(lab, new Set([labYaml, ...(kind.configPath ? [kind.configPath] : [])]), versions);
   issues.push(...own.issues);
+  if (lab.backend === 'sandbox') {
+    const declared = new Set(lab.prerequisites.flatMap((p) => (p.module ? [p.module] : [])));
+    const sources = [...commands.map((c) => ({ file: labFile, at: c.at, text: c.resolved })), ...own.texts];
+    issues.push(...undeclaredModuleIssues(sources, declared, labFile));
+  }
 
   // shellcheck: every command (as `bash -euo pipefail -c` runs it) and every script, the shared
   // sandbox helpers included, in a few batches.

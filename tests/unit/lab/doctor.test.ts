@@ -54,6 +54,24 @@ test('a ping that is not iputils is reported as such, with the package to instal
   assert.match(real.detail, /iputils/);
 });
 
+test('a busybox unshare is reported as the wrong unshare, not as user namespaces refused', () => {
+  const bin = path.join(tmp, 'bin-unshare');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(path.join(bin, 'unshare'), '#!/bin/sh\necho "BusyBox v1.36.1 multi-call binary." >&2\nexit 1\n');
+  chmodSync(path.join(bin, 'unshare'), 0o755);
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}:${saved}`;
+  try {
+    const result = checkExecutable('unshare', 'creates the lab’s private namespaces');
+    assert.equal(result.ok, false);
+    assert.match(result.detail, /\/bin-unshare\/unshare is not util-linux unshare .*it says: BusyBox/);
+    assert.equal(result.install?.debian, 'sudo apt-get install util-linux');
+  } finally {
+    process.env.PATH = saved;
+  }
+  for (const tool of ['unshare', 'nsenter', 'setsid', 'sysctl']) assert.equal(checkExecutable(tool, 'x').ok, true, `${tool}: ${checkExecutable(tool, 'x').detail}`);
+});
+
 test('kernel modules: present ones pass (loaded, or working in a scratch namespace), a missing one says how to load it', () => {
   // The sandbox labs already need bridges and nftables: both work here, however they are built.
   assert.equal(moduleStatus('bridge').ok, true, moduleStatus('bridge').detail);

@@ -90,3 +90,12 @@ test('a lab.yaml larger than 2 MiB is refused before it is parsed', () => {
   assert.equal(result.status, 1);
   assert.match(result.stdout, /huge\/lab\.yaml: \(top level\): \d+ bytes: a lab\.yaml may hold at most 2097152 bytes; split the lab/);
 });
+
+test('any other file in a lab folder larger than 2 MiB is refused without being read', () => {
+  const labs = path.join(tmp, 'huge-file');
+  lab(labs, 'capture', 'steps:\n  - { id: s, title: s, type: demo, run: echo }\n');
+  writeFileSync(path.join(labs, 'capture', 'trace.yaml'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+  const result = spawnSync(node, ['src/cli/main.ts', 'validate', '--labs-dir', labs], { encoding: 'utf8' });
+  assert.equal(result.status, 1, result.stdout);
+  assert.match(result.stdout, /capture\/trace\.yaml: \(top level\): \d+ bytes: a file in a lab folder may hold at most 2097152 bytes/);
+});
