@@ -104,6 +104,8 @@ export async function benchWalkWeight(): Promise<WalkWeight[]> {
     for (const path of builtPages()) {
       const page = await browser.newPage();
       const scripts: WalkWeight['scripts'] = [];
+      /** Every script the page loaded before the click, by file name, with its body (for its imports). */
+      const atLoad = new Map<string, Buffer>();
       let phase: 'load' | 'first use' = 'load';
       const pending: Promise<void>[] = [];
       page.on('response', (response) => {
@@ -113,8 +115,8 @@ export async function benchWalkWeight(): Promise<WalkWeight[]> {
         pending.push(
           response.body().then(
             (body) => {
-              // At load only the walk's own script counts (Starlight's and other components' are not the walk's).
-              if (when === 'first use' || /PacketWalk/.test(name)) scripts.push({ name, bytes: gzipSync(body).length, when });
+              if (when === 'first use') scripts.push({ name, bytes: gzipSync(body).length, when });
+              else atLoad.set(name, body);
             },
             () => undefined,
           ),
@@ -128,6 +130,13 @@ export async function benchWalkWeight(): Promise<WalkWeight[]> {
       }
       await page.waitForTimeout(1500); // let the idle search UI load before the click, so it is not counted as the walk's
       await Promise.all(pending);
+      // At load, the walk's own script and what it imports statically (a helper it may share with
+      // other components: counted, since the walk needs it); Starlight's and other components' are not the walk's.
+      const walkScripts = new Set([...atLoad.keys()].filter((name) => /PacketWalk/.test(name)));
+      for (const name of walkScripts) {
+        for (const m of (atLoad.get(name)?.toString('utf8') ?? '').matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+\.js)["'`]/g)) if (atLoad.has(m[1]!)) walkScripts.add(m[1]!);
+      }
+      for (const name of walkScripts) scripts.push({ name, bytes: gzipSync(atLoad.get(name)!).length, when: 'load' });
       phase = 'first use';
       await page.locator('[data-kwalk-start]').first().click();
       await page.waitForLoadState('networkidle');
