@@ -4,6 +4,7 @@
  *
  *   build      cold production build time (diagram cache kept: that is the normal case)
  *   weight     JS and CSS each built page loads, gzip, after the idle search UI has loaded
+ *   walks      per page with a packet walk: its markup and the walk JS loaded on first use, gzip, worst first
  *   lighthouse accessibility, best practices, SEO, performance and element count of every page, worst first
  *   growth     (--growth) build time for the skeleton plus N synthetic pages / diagrams
  */
@@ -18,7 +19,7 @@ import { builtPages } from '../tests/support/built-pages.ts';
 
 const port = 4396;
 const origin = `http://127.0.0.1:${port}`;
-const budget = { jsKiB: 40, cssKiB: 20, buildSeconds: 20, performance: 95 };
+const budget = { jsKiB: 40, cssKiB: 20, buildSeconds: 20, performance: 95, walkKiB: 20 };
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -76,6 +77,91 @@ export async function benchWeight(): Promise<void> {
     await browser.close();
     server.kill();
   }
+}
+
+export interface WalkWeight {
+  path: string;
+  walks: number;
+  markupBytes: number;
+  /** Our walk scripts: the page's PacketWalk script and what the first "Step through" loads. */
+  scripts: { name: string; bytes: number; when: 'load' | 'first use' }[];
+  totalBytes: number;
+}
+
+/**
+ * A packet walk's weight on each page that has one (issue 15: under 20 KiB gzipped): the walks'
+ * markup as served (the recorded hops are in it: no walk data is fetched), plus the walk's own
+ * scripts: the PacketWalk script the page loads, and every script the first click on "Step
+ * through the walk" brings in (the player). Measured in the browser, each gzipped alone; the
+ * markup gzipped on its own is a little more than it costs inside the page's gzip stream.
+ */
+export async function benchWalkWeight(): Promise<WalkWeight[]> {
+  const server = serve();
+  await new Promise((r) => setTimeout(r, 500));
+  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+  const results: WalkWeight[] = [];
+  try {
+    for (const path of builtPages()) {
+      const page = await browser.newPage();
+      const scripts: WalkWeight['scripts'] = [];
+      /** Every script the page loaded before the click, by file name, with its body (for its imports). */
+      const atLoad = new Map<string, Buffer>();
+      let phase: 'load' | 'first use' = 'load';
+      const pending: Promise<void>[] = [];
+      page.on('response', (response) => {
+        if (response.request().resourceType() !== 'script') return;
+        const when = phase;
+        const name = response.url().split('/').pop() ?? response.url();
+        pending.push(
+          response.body().then(
+            (body) => {
+              if (when === 'first use') scripts.push({ name, bytes: gzipSync(body).length, when });
+              else atLoad.set(name, body);
+            },
+            () => undefined,
+          ),
+        );
+      });
+      await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+      const figures = await page.$$eval('[data-kwalk]', (els) => els.map((el) => el.outerHTML));
+      if (figures.length === 0) {
+        await page.close();
+        continue;
+      }
+      await page.waitForTimeout(1500); // let the idle search UI load before the click, so it is not counted as the walk's
+      await Promise.all(pending);
+      // At load, the walk's own script and what it imports statically (a helper it may share with
+      // other components: counted, since the walk needs it); Starlight's and other components' are not the walk's.
+      const walkScripts = new Set([...atLoad.keys()].filter((name) => /PacketWalk/.test(name)));
+      for (const name of walkScripts) {
+        for (const m of (atLoad.get(name)?.toString('utf8') ?? '').matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+\.js)["'`]/g)) if (atLoad.has(m[1]!)) walkScripts.add(m[1]!);
+      }
+      for (const name of walkScripts) scripts.push({ name, bytes: gzipSync(atLoad.get(name)!).length, when: 'load' });
+      phase = 'first use';
+      await page.locator('[data-kwalk-start]').first().click();
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      await Promise.all(pending);
+      const markupBytes = gzipSync(Buffer.from(figures.join(''))).length;
+      const totalBytes = markupBytes + scripts.reduce((sum, s) => sum + s.bytes, 0);
+      results.push({ path, walks: figures.length, markupBytes, scripts, totalBytes });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  results.sort((a, b) => b.totalBytes - a.totalBytes);
+  console.log(`walks: per page with a packet walk, gzip KiB, worst first (budget ${budget.walkKiB} KiB: the walks' markup + the walk JS of the page load and of the first "Step through")`);
+  console.log('  page                                   walks  markup   JS   total   scripts');
+  for (const r of results) {
+    const js = r.scripts.reduce((sum, s) => sum + s.bytes, 0);
+    const over = r.totalBytes / 1024 > budget.walkKiB ? '  OVER BUDGET' : '';
+    const names = r.scripts.map((s) => `${s.name.replace(/\.[\w-]+\.js$/, '.js')} ${kib(s.bytes)} (${s.when})`).join(', ');
+    console.log(`  ${r.path.padEnd(38)} ${String(r.walks).padStart(5)} ${kib(r.markupBytes).padStart(7)} ${kib(js).padStart(5)} ${kib(r.totalBytes).padStart(7)}   ${names || 'none'}${over}`);
+  }
+  if (results.length === 0) console.log('  no built page has a packet walk');
+  return results;
 }
 
 interface PageScore {

@@ -11,6 +11,29 @@ const pattern = z.string().min(1).superRefine((source, ctx) => {
   }
 });
 
+/** Regular expressions each of which must match a rule met in one direction. */
+const rulesPattern = (who: string) =>
+  z.array(pattern).default([]).meta({
+    description: `Regular expressions each of which must match one rule ${who} met, written \`<family> <table> <chain>: <rule>\` (e.g. \`KUBE-SEP-.*dnat to 10\\.244\`).`,
+    examples: [['dnat to 10\\.244\\.1\\.[23]:8080']],
+  });
+
+/** Regular expressions each of which must match a rewrite seen in one direction. */
+const rewritesPattern = (who: string) =>
+  z.array(pattern).default([]).meta({
+    description: `Regular expressions each of which must match one address rewrite ${who} underwent, written \`<namespace> <kind>: <change>\`: kinds \`dnat\`, \`snat\`, \`masquerade\`, \`redirect\`, \`un-nat\` (conntrack translating a reply back), \`encap\`/\`decap\` (a tunnel device; for VXLAN with the outer packet seen, e.g. \`node1 encap: into the tunnel device flannel.1 as VXLAN (VNI 1) 192.168.0.11:40000 → 192.168.0.12:8472\`), \`translate\` (a program behind a TUN device, such as NAT64).`,
+    examples: [['node1 dnat: destination 10\\.96\\.0\\.10:80 → 10\\.244\\.\\d+\\.\\d+:8080', 'node1 encap: .*VXLAN \\(VNI 1\\)']],
+  });
+
+/** What the reply must show: its path, and optionally rules and rewrites it meets. */
+export const walkReplyExpectSchema = z
+  .strictObject({
+    path: pattern.meta({ description: "The reply's namespaces in order, written like the request's `path`.", examples: ['web-[ab] node1 client1'] }),
+    rules: rulesPattern('the reply'),
+    rewrites: rewritesPattern('the reply'),
+  })
+  .meta({ description: 'The reply: its path, rules it meets and rewrites it undergoes (e.g. the un-DNAT of a ClusterIP reply: `node1 un-nat: source 10\\.244\\.1\\.2:8080 → 10\\.96\\.0\\.10:80`).' });
+
 /** What a walk must show, so a broken data plane is seen. */
 export const walkExpectSchema = z
   .strictObject({
@@ -21,16 +44,21 @@ export const walkExpectSchema = z
       examples: ['client1 node1 web-[ab]', 'pod-a node1 node2 pod-c'],
     }),
     /** Regular expressions each of which must match a rule the request met (its text or `chain: rule`). */
-    rules: z.array(pattern).default([]).meta({
-      description: 'Regular expressions each of which must match one rule the request met, written `<family> <table> <chain>: <rule>` (e.g. `KUBE-SEP-.*dnat to 10\\.244`).',
-      examples: [['dnat to 10\\.244\\.1\\.[23]:8080']],
-    }),
+    rules: rulesPattern('the request'),
+    /** Regular expressions each of which must match a rewrite of the request (`<ns> <kind>: <change>`). */
+    rewrites: rewritesPattern('the request'),
     /** How the request ends; default delivered. */
     outcome: z.enum(['delivered', 'dropped']).default('delivered').meta({ description: 'How the request ends: `delivered` (default) or `dropped`.' }),
-    /** The reply's namespaces in order, like `path`; when given, the reply must be seen and take it. */
-    reply: pattern.optional().meta({ description: "The reply's path, written like `path`; when given, the reply must be seen and take it.", examples: ['web-[ab] node1 client1'] }),
+    /** The reply: its path as a string, or its path, rules and rewrites; when given, the reply must be seen and match. */
+    reply: z
+      .union([
+        pattern.meta({ description: "The reply's path, written like `path`; the reply must be seen and take it.", examples: ['web-[ab] node1 client1'] }),
+        walkReplyExpectSchema,
+      ])
+      .optional()
+      .meta({ description: "The reply, when it must be seen: its path (a string written like `path`), or `{ path, rules, rewrites }` to check rules it meets and rewrites it undergoes too." }),
   })
-  .meta({ description: 'What the walk must show: the request path, rules it meets, how it ends, and optionally the reply path.' });
+  .meta({ description: 'What the walk must show: the request path, rules it meets, rewrites it undergoes, how it ends, and optionally the reply.' });
 
 /** A packet walk recorded for a page and proved like a check. */
 export const walkSchema = z

@@ -226,10 +226,15 @@ function summarize(hop: Hop, drop: TraceLine | undefined): string {
 function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topology): WalkDirection {
   const hops: Hop[] = [];
   let current: Visit | undefined = first;
+  /** The outer packet the previous hop's tunnel delivered, and where: the decap names it. */
+  let unwrapped: { ns: string; text: string } | undefined;
   for (let guard = 0; current && guard < 64; guard++) {
     used.add(current);
     const hop = hopOf(current, topology);
     hops.push(hop);
+    const decap = hop.rewrites.find((r) => r.kind === 'decap');
+    if (decap && unwrapped?.ns === hop.ns) decap.change += `, from ${unwrapped.text}`;
+    unwrapped = undefined;
     if (hop.kind === 'delivered') return { hops, outcome: 'delivered' };
     if (hop.kind === 'dropped') return { hops, outcome: 'dropped' };
     const leaving: PacketHeaders = exit(current)!;
@@ -257,6 +262,14 @@ function follow(first: Visit, visits: Visit[], used: Set<Visit>, topology: Topol
         }
         after = outer.hops.length > 0 ? outerFirst.seq : after;
         decapNs = outer.hops.at(-1)?.ns;
+        // The encapsulation as seen: the outer packet this node sent, not only the device's name.
+        const vxlan = (h: Hop) => `VXLAN (VNI ${tunnelOut.id}) ${describe(h.packet).replace(/ \(UDP\)$/, '')}`;
+        const sent = outer.hops[0];
+        const encap = hop.rewrites.find((r) => r.kind === 'encap');
+        if (sent && encap) encap.change += ` as ${vxlan(sent)}`;
+        else if (sent) hop.rewrites.push({ kind: 'encap', change: `into the tunnel device ${hop.out} as ${vxlan(sent)}` });
+        const landed = outer.hops.at(-1);
+        if (landed?.kind === 'decapsulated') unwrapped = { ns: landed.ns, text: vxlan(landed) };
       }
     }
     const out: string | undefined = exitInterface(current);

@@ -90,15 +90,15 @@ test('egress gateway: marked on node1, tunnelled, SNATed to the egress IP on nod
 
 test('checkWalk: path, rules, outcome and reply, each able to fail', () => {
   const walk = fixture('clusterip-iptables');
-  assert.deepEqual(checkWalk(walk, { path: 'client1 node1 web-[ab]', rules: ['KUBE-SEP-\\w+: .*dnat to 10\\.244'], outcome: 'delivered', reply: 'web-[ab] node1 client1' }), { passed: true });
-  assert.match(checkWalk(walk, { path: 'client1 node2 web-c', rules: [], outcome: 'delivered' }).reason ?? '', /^the request took client1 → node1 → web-b, not/);
-  assert.match(checkWalk(walk, { path: 'client1 node1 web-b', rules: ['masquerade'], outcome: 'delivered' }).reason ?? '', /^no rule the request met matches \/masquerade\//);
-  assert.match(checkWalk(walk, { path: 'client1 node1 web-b', rules: [], outcome: 'dropped' }).reason ?? '', /^the request was delivered, not dropped/);
-  assert.match(checkWalk(walk, { path: 'client1 node1 web-b', rules: [], outcome: 'delivered', reply: 'web-b client1' }).reason ?? '', /^the reply took web-b → node1 → client1/);
+  assert.deepEqual(checkWalk(walk, { path: 'client1 node1 web-[ab]', rules: ['KUBE-SEP-\\w+: .*dnat to 10\\.244'], rewrites: [], outcome: 'delivered', reply: 'web-[ab] node1 client1' }), { passed: true });
+  assert.match(checkWalk(walk, { path: 'client1 node2 web-c', rules: [], rewrites: [], outcome: 'delivered' }).reason ?? '', /^the request took client1 → node1 → web-b, not/);
+  assert.match(checkWalk(walk, { path: 'client1 node1 web-b', rules: ['masquerade'], rewrites: [], outcome: 'delivered' }).reason ?? '', /^no rule the request met matches \/masquerade\//);
+  assert.match(checkWalk(walk, { path: 'client1 node1 web-b', rules: [], rewrites: [], outcome: 'dropped' }).reason ?? '', /^the request was delivered, not dropped/);
+  assert.match(checkWalk(walk, { path: 'client1 node1 web-b', rules: [], rewrites: [], outcome: 'delivered', reply: 'web-b client1' }).reason ?? '', /^the reply took web-b → node1 → client1/);
   // The same run with node1's DNAT gone from the trace (as if the rule had been deleted): no rewrite, no endpoint.
   const text = readFileSync('tests/fixtures/trace/clusterip-iptables.txt', 'utf8');
   const broken = walkFromStream('fixture', text.split('\n').filter((l) => !/^@@line (node1|web-[abc]|client1)\t/.test(l) || /^@@line client1\t.*lab-trace out/.test(l)).join('\n'));
-  assert.equal(checkWalk(broken, { path: 'client1 node1 web-[ab]', rules: [], outcome: 'delivered' }).passed, false);
+  assert.equal(checkWalk(broken, { path: 'client1 node1 web-[ab]', rules: [], rewrites: [], outcome: 'delivered' }).passed, false);
 });
 
 test('live hops: a hop is handed out once it is complete and a later one exists, never half-reported', async () => {
