@@ -28,4 +28,8 @@ fi
 ip link set lo up
 sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 2>/dev/null || true
 echo ready
-exec sleep infinity </dev/null >/dev/null 2>&1
+# Stay this process rather than exec `sleep`: while an exec replaces a process's memory, its
+# /proc/<pid>/environ reads empty, and a step entering the lab at that moment would find a holder
+# without the lab's token and refuse it (seen under load, right after "ready").
+exec </dev/null >/dev/null 2>&1
+while :; do sleep 3600 || true; done

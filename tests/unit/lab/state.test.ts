@@ -108,6 +108,11 @@ test('up keeps a lab that is up (asks for --force), --force rebuilds it; status 
   const cli = (...args: string[]) => spawnSync(node, ['src/cli/main.ts', ...args, '--labs-dir', engineLabs], { encoding: 'utf8', env: process.env });
   assert.equal(cli('up', 'two-nodes').status, 0);
   try {
+    // The holder stays the shell that recorded itself (no exec after "ready"): while an exec
+    // replaces a process's memory its environ reads empty, and a step entering the lab at that
+    // moment would refuse a holder without the lab's token.
+    const holder = Number(/holder pid (\d+)/.exec(cli('status').stdout)?.[1]);
+    assert.equal(readFileSync(`/proc/${holder}/comm`, 'utf8').trim(), 'bash');
     const marker = spawnSync('pgrep', ['-f', 'lab-engine-fixture-marker'], { encoding: 'utf8' }).stdout.trim();
     const again = cli('up', 'two-nodes');
     assert.equal(again.status, 1);
