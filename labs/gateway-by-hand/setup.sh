@@ -78,8 +78,10 @@ for name in pay login; do
 done
 # ConfigMap pay-ca of BackendTLSPolicy pay-tls: the pay pod's self-signed certificate is its own CA.
 cp "$run_dir/pay.example.crt" "$run_dir/pay-ca.pem"
-# A TCP backend (the Postgres listener's target), see db-server.sh.
-ip netns exec db setsid -f socat TCP-LISTEN:5432,fork,reuseaddr EXEC:"$PWD/db-server.sh" >/dev/null 2>&1
+# A TCP backend (the Postgres listener's target), see db-server.sh. `-t 5`: once the client's side
+# has closed, wait up to 5 s for the script's answer (socat's default, 0.5 s, cut it off on a busy
+# machine before bash had started).
+ip netns exec db setsid -f socat -t 5 TCP-LISTEN:5432,fork,reuseaddr EXEC:"$PWD/db-server.sh" >/dev/null 2>&1
 
 # Wait until every backend listens: setsid -f returns before its child has left this command's
 # process group, and the engine ends that group when setup ends.
