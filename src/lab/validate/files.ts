@@ -17,14 +17,18 @@ const REFERENCES: { pattern: RegExp; executable?: boolean }[] = [
   { pattern: /(?:^|\s)(?:-f|-c|-C|--config|--filename)[\s=]+(?!-)([\w@%+-][\w./@%+-]*\.(?:ya?ml|json|conf|cfg|nft|zone|toml))\b/g },
 ];
 
+/** A shell text without its comments, line for line: `# see ./README` is not a command. */
+export function withoutComments(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, '$1'))
+    .join('\n');
+}
+
 export function fileReferenceIssues(commands: LabCommandText[], labDir: string, labFile: string): Issue[] {
   const issues: Issue[] = [];
   for (const command of commands) {
-    // Comments are not commands: `# see ./README` must not count.
-    const text = command.resolved
-      .split('\n')
-      .map((line) => line.replace(/(^|\s)#.*$/, '$1'))
-      .join('\n');
+    const text = withoutComments(command.resolved);
     const seen = new Set<string>();
     for (const { pattern, executable } of REFERENCES) {
       for (const match of text.matchAll(pattern)) {

@@ -1,4 +1,5 @@
 import type { Issue } from '../errors.ts';
+import { withoutComments } from './files.ts';
 
 /**
  * Kernel features a sandbox lab's commands and scripts use, recognised by how they are asked for.
@@ -20,14 +21,6 @@ const USES: { module: string; pattern: RegExp; what: string }[] = [
   { module: 'tun', pattern: /\/dev\/net\/tun\b|(?:^|[\s;&|(`])tayga(?:\s|$)/m, what: 'uses a TUN device' },
 ];
 
-/** Strips comments so `# no vxlan here` does not count as a use. */
-function code(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/(^|\s)#.*$/, '$1'))
-    .join('\n');
-}
-
 export interface ModuleSource {
   file: string;
   at: string;
@@ -37,12 +30,14 @@ export interface ModuleSource {
 /** One issue per kernel module a sandbox lab uses without declaring it, naming the first use. */
 export function undeclaredModuleIssues(sources: ModuleSource[], declared: ReadonlySet<string>, labFile: string): Issue[] {
   const issues: Issue[] = [];
+  // Comments are not uses (`# no vxlan here`): strip them once per source, not once per module.
+  const code = sources.map((s) => ({ ...s, text: withoutComments(s.text) }));
   for (const use of USES) {
     if (declared.has(use.module)) continue;
-    const first = sources.find((s) => use.pattern.test(code(s.text)));
+    const first = code.find((s) => use.pattern.test(s.text));
     if (!first) continue;
     // A script is named by the line of its first use, a command by its field path.
-    const where = first.at || `line ${code(first.text).split('\n').findIndex((line) => use.pattern.test(line)) + 1}`;
+    const where = first.at || `line ${first.text.split('\n').findIndex((line) => use.pattern.test(line)) + 1}`;
     issues.push({
       file: labFile,
       path: 'prerequisites',
