@@ -1,5 +1,5 @@
 import type { WalkExpect } from '../schema/walk.ts';
-import type { Walk, WalkDirection } from './types.ts';
+import type { Walk, WalkDirection, WalkOutcome } from './types.ts';
 
 /** Namespaces of a direction, tunnel hops left out (they depend on the underlay, not the route). */
 function path(hops: Walk['request']['hops']): string[] {
@@ -30,28 +30,37 @@ function listed(seen: string[]): string {
   return seen.length > 0 ? ` (seen: ${seen.join('; ')})` : ' (none seen)';
 }
 
+interface DirectionExpect {
+  path: string;
+  outcome: WalkOutcome;
+  rules?: string[];
+  rewrites?: string[];
+}
+
+/** What one direction lacks of what is expected of it, or undefined when it shows all of it. */
+function lacking(name: 'request' | 'reply', direction: WalkDirection, want: DirectionExpect): string | undefined {
+  const taken = path(direction.hops);
+  if (!matchesPath(taken, want.path)) return `the ${name} took ${taken.join(' → ')}, not /${want.path}/`;
+  if (direction.outcome !== want.outcome) return `the ${name} was ${direction.outcome}, not ${want.outcome}`;
+  const missingRule = unmatched(want.rules ?? [], rulesOf(direction));
+  if (missingRule) return `no rule the ${name} met matches /${missingRule}/`;
+  const rewrites = rewritesOf(direction);
+  const missingRewrite = unmatched(want.rewrites ?? [], rewrites);
+  if (missingRewrite) return `no rewrite of the ${name} matches /${missingRewrite}/${listed(rewrites)}`;
+  return undefined;
+}
+
 /** Whether a walk shows what its lab says it must; the reason when it does not. */
 export function checkWalk(walk: Walk, expect: WalkExpect): { passed: boolean; reason?: string } {
-  const request = path(walk.request.hops);
   if (walk.request.hops.length === 0) return { passed: false, reason: 'the probe was not seen leaving its namespace' };
-  if (!matchesPath(request, expect.path)) return { passed: false, reason: `the request took ${request.join(' → ')}, not /${expect.path}/` };
-  if (walk.request.outcome !== expect.outcome) return { passed: false, reason: `the request was ${walk.request.outcome}, not ${expect.outcome}` };
-  const missingRule = unmatched(expect.rules, rulesOf(walk.request));
-  if (missingRule) return { passed: false, reason: `no rule the request met matches /${missingRule}/` };
-  const rewrites = rewritesOf(walk.request);
-  const missingRewrite = unmatched(expect.rewrites ?? [], rewrites);
-  if (missingRewrite) return { passed: false, reason: `no rewrite of the request matches /${missingRewrite}/${listed(rewrites)}` };
+  const request = lacking('request', walk.request, expect);
+  if (request) return { passed: false, reason: request };
   if (expect.reply !== undefined) {
-    const want = typeof expect.reply === 'string' ? { path: expect.reply, rules: [], rewrites: [] } : expect.reply;
     if (!walk.reply) return { passed: false, reason: 'no reply was seen' };
-    const reply = path(walk.reply.hops);
-    if (!matchesPath(reply, want.path)) return { passed: false, reason: `the reply took ${reply.join(' → ')}, not /${want.path}/` };
-    if (walk.reply.outcome !== 'delivered') return { passed: false, reason: `the reply was ${walk.reply.outcome}` };
-    const missingReplyRule = unmatched(want.rules ?? [], rulesOf(walk.reply));
-    if (missingReplyRule) return { passed: false, reason: `no rule the reply met matches /${missingReplyRule}/` };
-    const replyRewrites = rewritesOf(walk.reply);
-    const missingReplyRewrite = unmatched(want.rewrites ?? [], replyRewrites);
-    if (missingReplyRewrite) return { passed: false, reason: `no rewrite of the reply matches /${missingReplyRewrite}/${listed(replyRewrites)}` };
+    const want = typeof expect.reply === 'string' ? { path: expect.reply } : expect.reply;
+    // A reply only counts once delivered: one dropped on its way back is a failed walk.
+    const reply = lacking('reply', walk.reply, { ...want, outcome: 'delivered' });
+    if (reply) return { passed: false, reason: reply };
   }
   return { passed: true };
 }
