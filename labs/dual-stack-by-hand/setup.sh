@@ -11,6 +11,12 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../_lib/sandbox.sh
 . "${LAB_LIB:-../_lib}/sandbox.sh"
 
+# serve NETNS NAME PORT: busybox httpd on [::]:PORT, one dual-stack socket for both families;
+# its CGI answers "NAME sees <client address>".
+serve() {
+  ip netns exec "$1" env SERVER_NAME_IS="$2" setsid -f busybox httpd -f -p "[::]:$3" -h "$LAB_DIR/www" >/dev/null 2>&1
+}
+
 # The router: a bridge `lan` for the node network, a link `wan` to the outside server.
 make_node router
 ip -n router link add lan type bridge
@@ -35,6 +41,7 @@ ip -n router link set wan up
 ip -n ext link set eth0 up
 ip -n ext route add default via 203.0.113.1
 ip -n ext -6 route add default via 2001:db8:ff::1
+serve ext ext 80
 
 # node_on_lan NODE MAC ADDR4: the node's eth0 on the router's bridge, IPv4 static, IPv6 from the
 # router's advertisements. accept_ra=2: a node forwards packets (it routes for its pods), and with
@@ -51,8 +58,10 @@ node_on_lan() {
   ip -n "$node" route add default via 192.168.0.1
   ip netns exec "$node" iptables-restore <ip-masq-agent.rules
 }
-node_on_lan node1 02:00:00:00:00:11 192.168.0.11/24
-node_on_lan node2 02:00:00:00:00:12 192.168.0.12/24
+# The two nodes are independent: build them at the same time (setup time is the lab's budget).
+node_on_lan node1 02:00:00:00:00:11 192.168.0.11/24 & node1_up=$!
+node_on_lan node2 02:00:00:00:00:12 192.168.0.12/24 & node2_up=$!
+wait "$node1_up"; wait "$node2_up"   # each `wait PID` returns that job's status, so set -e sees a failure
 # node1's IPv6 address is static (autoconf off); node2 keeps autoconf on and will SLAAC.
 ip netns exec node1 sysctl -qw net.ipv6.conf.eth0.autoconf=0
 ip -n node1 addr add 2001:db8:0:1::11/64 dev eth0
@@ -84,27 +93,27 @@ cni_add() {
   ip netns exec "$node" env CNI_COMMAND=ADD CNI_CONTAINERID="$pod" CNI_NETNS="/run/netns/$pod" \
     CNI_IFNAME=eth0 CNI_PATH="$cni_path" "$cni_path/ptp" <"ptp-$node.json" >"/run/cni-results/$pod.json"
 }
-cni_add node1 web-a     # 10.244.1.2, fd00:10:244:1::2
-cni_add node1 client1   # 10.244.1.3, fd00:10:244:1::3
-cni_add node2 web-b     # 10.244.2.2, fd00:10:244:2::2
-
-# serve NETNS NAME PORT: busybox httpd on [::]:PORT, one dual-stack socket for both families;
-# its CGI answers "NAME sees <client address>".
-serve() {
-  ip netns exec "$1" env SERVER_NAME_IS="$2" setsid -f busybox httpd -f -p "[::]:$3" -h "$LAB_DIR/www" >/dev/null 2>&1
-}
-serve web-a web-a 8080
-serve web-b web-b 8080
-serve ext ext 80
-# The same server bound to 0.0.0.0, as many are by default: an IPv4-only socket.
-ip netns exec web-a env SERVER_NAME_IS=web-a setsid -f busybox httpd -f -p 0.0.0.0:8081 -h "$LAB_DIR/www" >/dev/null 2>&1
-
-for node in node1 node2; do
+# The nodes side by side, each in order: its pods (host-local hands out each range's addresses in
+# turn; each node's IPAM has a dataDir of its own, as on separate machines), its kube-proxy tables
+# and, on node1, web-a's hostPort through the real portmap plugin (both families, see hostport.sh).
+node_pods_and_rules() {
+  local node=$1 pod
+  shift
+  for pod in "$@"; do cni_add "$node" "$pod"; done
   ip netns exec "$node" nft -f kube-proxy-ip.nft
   ip netns exec "$node" nft -f kube-proxy-ip6.nft
-done
-
-# web-a's hostPort, through the real portmap plugin (both families); see hostport.sh.
-./hostport.sh ADD >/dev/null
+}
+{
+  node_pods_and_rules node1 web-a client1   # 10.244.1.2 and .3, fd00:10:244:1::2 and ::3
+  serve web-a web-a 8080
+  # The same server bound to 0.0.0.0, as many are by default: an IPv4-only socket.
+  ip netns exec web-a env SERVER_NAME_IS=web-a setsid -f busybox httpd -f -p 0.0.0.0:8081 -h "$LAB_DIR/www" >/dev/null 2>&1
+  ./hostport.sh ADD >/dev/null
+} & node1_done=$!
+{
+  node_pods_and_rules node2 web-b   # 10.244.2.2, fd00:10:244:2::2
+  serve web-b web-b 8080
+} & node2_done=$!
+wait "$node1_done"; wait "$node2_done"
 
 wait_for_links
