@@ -15,8 +15,10 @@ debian_packages=(
   iproute2 util-linux procps coreutils iptables nftables conntrack tcpdump iputils-ping socat busybox
   dnsmasq-base bind9-dnsutils shellcheck curl openssl jq
   containernetworking-plugins bird2 haproxy nginx-light unbound tayga radvd ndisc6
+  # a real gRPC server and client (the grpc module for the system's python3): gateway-by-hand's GRPCRoute
+  python3-grpcio
 )
-fedora_packages="chromium dejavu-sans-fonts iproute util-linux procps-ng coreutils iptables-nft nftables conntrack-tools tcpdump iputils socat busybox dnsmasq bind-utils ShellCheck curl openssl jq containernetworking-plugins bird haproxy nginx unbound tayga radvd ndisc6"
+fedora_packages="chromium dejavu-sans-fonts iproute util-linux procps-ng coreutils iptables-nft nftables conntrack-tools tcpdump iputils socat busybox dnsmasq bind-utils ShellCheck curl openssl jq containernetworking-plugins bird haproxy nginx unbound tayga radvd ndisc6 python3-grpcio"
 
 if command -v apt-get >/dev/null 2>&1; then
   sudo=()
@@ -52,6 +54,6 @@ elif command -v dnf >/dev/null 2>&1; then
   exit 1
 else
   echo "system-deps: this system has neither apt-get nor dnf. Install Chromium (or set CHROMIUM_PATH to a Chrome/Chromium)," >&2
-  echo "and for sandbox labs a Linux with: iproute2, util-linux (unshare, nsenter, setsid), procps (sysctl), coreutils (timeout), iptables, nftables, conntrack, tcpdump, iputils ping, socat, busybox, dnsmasq, dig, shellcheck, curl, openssl, jq, the CNI reference plugins, bird2, haproxy, nginx, unbound, tayga, radvd, ndisc6." >&2
+  echo "and for sandbox labs a Linux with: iproute2, util-linux (unshare, nsenter, setsid), procps (sysctl), coreutils (timeout), iptables, nftables, conntrack, tcpdump, iputils ping, socat, busybox, dnsmasq, dig, shellcheck, curl, openssl, jq, the CNI reference plugins, bird2, haproxy, nginx, unbound, tayga, radvd, ndisc6, Python 3 with grpcio." >&2
   exit 1
 fi

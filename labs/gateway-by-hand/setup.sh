@@ -4,20 +4,29 @@
 # balancer or a BGP speaker delivers a LoadBalancer Service's address to a node. node1 translates
 # it to the Gateway's proxy pod (kube-proxy style, externalTrafficPolicy: Local, so no SNAT), and
 # the proxy (HAProxy, started as the lab's daemon) routes each request to a backend pod by host,
-# path, header, query and weight, terminates TLS, passes TLS through by server name (SNI), and
-# forwards a TCP port.
+# path, header, query and weight, routes gRPC calls by service and method over HTTP/2, terminates
+# TLS, passes TLS through by server name (SNI), and forwards a TCP port.
 #
 #   client 198.51.100.10 ── edge (router) ── lan 192.168.0.0/24 ── node1 .11 ── gateway 10.244.1.10 (HAProxy)
 #                                                                 │            web-v1 10.244.1.2, api 10.244.1.3,
 #                                                                 │            pay 10.244.1.4 (TLS)
 #                                                                 └── node2 .12 ── web-v2 10.244.2.2, db 10.244.2.3,
-#                                                                                 blog 10.244.2.4, login 10.244.2.5 (TLS)
+#                                                                                 blog 10.244.2.4, login 10.244.2.5 (TLS),
+#                                                                                 cart 10.244.2.6 (gRPC, h2c)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../_lib/sandbox.sh
 . "${LAB_LIB:-../_lib}/sandbox.sh"
 
 readonly run_dir=/run/gateway-by-hand
 readonly lb_address=203.0.113.80
+
+# The gRPC server and client (cart-server.py, grpc-call.py) run on the distribution's Python with
+# its grpc module (a python3 earlier on PATH, pyenv or a virtualenv, may lack it). Looking the
+# module up without importing it costs a few milliseconds.
+if ! /usr/bin/python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("grpc") is None)' 2>/dev/null; then
+  echo "setup: python3-grpcio missing: apt-get install python3-grpcio (Fedora: dnf install python3-grpcio)" >&2
+  exit 1
+fi
 
 mkdir -p "$run_dir/nginx-tmp"
 
@@ -59,6 +68,8 @@ make_pod node2 db 10.244.2.3/24 10.244.2.1
 make_pod node2 blog 10.244.2.4/24 10.244.2.1
 make_pod node1 pay 10.244.1.4/24 10.244.1.1
 make_pod node2 login 10.244.2.5/24 10.244.2.1
+# The gRPC backend of GRPCRoute cart; its server is the lab's daemon `cart-grpc` (cart-server.py).
+make_pod node2 cart 10.244.2.6/24 10.244.2.1
 
 # Backends: nginx answers with the pod's name and what it saw of the request. One config for all,
 # a map picks the name from the address the request arrived on.

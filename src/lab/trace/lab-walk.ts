@@ -4,7 +4,8 @@ import type { LabWalk } from '../schema/walk.ts';
 import { locked, type Ctx } from '../runner/context.ts';
 import { LabError } from '../errors.ts';
 import { checkWalk } from './expect.ts';
-import { traceUnlocked, type TraceOptions } from './run.ts';
+import type { TraceOptions } from './run.ts';
+import { TraceSession } from './session.ts';
 import type { Topology } from './topology.ts';
 import type { Walk } from './types.ts';
 
@@ -23,19 +24,30 @@ export interface WalkAttempts {
 
 /**
  * Runs a lab's walk up to `attempts` times until one shows what `expect` says (a random endpoint
- * pick may need several), inside an operation that holds the lab's lock.
+ * pick may need several), inside an operation that holds the lab's lock. The lab is armed once
+ * for all attempts (arming and disarming cost more than a walk), and again only if the session
+ * died under an attempt.
  */
 export async function attemptWalkUnlocked(lab: Lab, walk: LabWalk, opts: Pick<TraceOptions, 'signal' | 'onHop'> & { onRetry?: (attempt: number, reason: string) => void } = {}): Promise<WalkAttempts> {
   let out: WalkAttempts = { passed: false, attempts: 0 };
-  for (let attempt = 1; attempt <= walk.attempts && !out.passed && !opts.signal?.aborted; attempt++) {
-    if (attempt > 1) opts.onRetry?.(attempt, out.reason ?? '');
-    try {
-      const { walk: result, topology } = await traceUnlocked(lab, { from: walk.from, to: walk.to, proto: walkProto(walk), signal: opts.signal, onHop: opts.onHop });
-      out = { walk: result, topology, attempts: attempt, ...checkWalk(result, walk.expect) };
-    } catch (error) {
-      if (!(error instanceof LabError)) throw error;
-      out = { passed: false, reason: error.message, attempts: attempt };
+  let session: TraceSession | undefined;
+  try {
+    for (let attempt = 1; attempt <= walk.attempts && !out.passed && !opts.signal?.aborted; attempt++) {
+      if (attempt > 1) opts.onRetry?.(attempt, out.reason ?? '');
+      try {
+        if (!session?.alive) {
+          await session?.close();
+          session = await TraceSession.open(lab, opts.signal);
+        }
+        const { walk: result } = await session.walk({ from: walk.from, to: walk.to, proto: walkProto(walk), signal: opts.signal, onHop: opts.onHop });
+        out = { walk: result, topology: session.topology, attempts: attempt, ...checkWalk(result, walk.expect) };
+      } catch (error) {
+        if (!(error instanceof LabError)) throw error;
+        out = { passed: false, reason: error.message, attempts: attempt };
+      }
     }
+  } finally {
+    await session?.close();
   }
   return out;
 }
