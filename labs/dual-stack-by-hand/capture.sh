@@ -28,7 +28,8 @@ done
 
 status=0
 "$@" || status=$?
-sleep 0.1                     # let the last replies arrive
+# No pause: the command has seen its replies, so their frames are queued on the capture sockets,
+# and pcap-stream.pl copies what is queued before it exits.
 kill -TERM "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true; pids=()
 
 # tcpdump refuses to run as root in a rootless sandbox (see pcap-stream.pl): decode as user 1000

@@ -28,12 +28,15 @@ binmode STDOUT;
 $| = 1;
 print pack('L S S l L L L', 0xa1b2c3d4, 2, 4, 0, 0, 65535, $linktype);    # pcap file header
 print STDERR "ready\n";
-until ($stop) {
-  my $want = '';
-  vec($want, fileno $sock, 1) = 1;
-  # Wake up every 50 ms to notice SIGTERM; select returns -1 when the signal interrupts it.
-  next unless select(my $got = $want, undef, undef, 0.05) > 0;
-  defined recv($sock, my $frame, 65535, 0) or next;
+my $want = '';
+vec($want, fileno $sock, 1) = 1;
+# Wake up every 50 ms to notice SIGTERM; select returns -1 when the signal interrupts it.
+until ($stop) { copy_frame() if select(my $got = $want, undef, undef, 0.05) > 0 }
+# Then copy what is already queued on the socket, so the caller need not wait before stopping us.
+copy_frame() while select(my $got = $want, undef, undef, 0) > 0;
+
+sub copy_frame {
+  defined recv($sock, my $frame, 65535, 0) or return;
   my $t = time;
   print pack('L L L L', int $t, ($t - int $t) * 1e6, length $frame, length $frame), $frame;
 }

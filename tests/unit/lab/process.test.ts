@@ -1,7 +1,11 @@
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { runCommand, bashArgs } from '../../../src/lab/process/index.ts';
 import type { SpawnSpec } from '../../../src/lab/process/index.ts';
+import { groupAlive } from '../../../src/lab/process/kill-group.ts';
 import { processesWith } from '../../support/procs.ts';
 
 /** Pids of live processes whose argv[0] starts with `marker` (set with `exec -a`). */
@@ -103,4 +107,20 @@ test('an already aborted signal runs nothing', async () => {
   const result = await runCommand(bash('echo never'), { signal: controller.signal });
   assert.equal(result.canceled, true);
   assert.equal(result.stdout, '');
+});
+
+test('a group whose only member is a zombie counts as gone', async () => {
+  // bash's `set -m` gives the background job a group of its own; `exec sleep` never reaps it once it
+  // exits, so the group holds one zombie, as when init is slow to reap an orphaned daemon helper.
+  const parent = spawn('bash', ['-c', 'set -m; true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  try {
+    const pgid = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
+    const state = () => readFileSync(`/proc/${pgid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+    for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(state(), 'Z', 'the job exited and is left unreaped');
+    assert.equal(groupAlive(pgid), false);
+    assert.equal(groupAlive(parent.pid!), true, 'a running group counts');
+  } finally {
+    parent.kill('SIGKILL');
+  }
 });
