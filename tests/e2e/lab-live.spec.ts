@@ -12,6 +12,21 @@ const step = (page: Page, lab: string, id: string): Locator => page.locator(`[da
 const card = (page: Page, lab: string): Locator => page.locator(`[data-klab="lab"][data-klab-lab="${lab}"]`);
 const terminalAsset = (url: string) => /\/_lab\/(terminal|xterm)[^/]*\.(js|css)$/.test(url);
 
+/**
+ * Waits until the terminal in `scope` shows `text`, as a reader looking at it sees it. xterm.js
+ * draws only while its terminal is on screen (an IntersectionObserver pauses its renderer), and
+ * blocks above it that render lazily (content-visibility: auto) can push it off screen as they
+ * take their real height: a busy CI run showed rows frozen at the first line while every message
+ * had arrived. So each look brings the terminal into view first.
+ */
+async function expectTerminal(scope: Locator, text: string, timeout = 15_000): Promise<void> {
+  const rows = scope.locator('.xterm-rows');
+  await expect(async () => {
+    await rows.scrollIntoViewIfNeeded();
+    await expect(rows).toContainText(text, { timeout: 1_000 });
+  }).toPass({ timeout });
+}
+
 test.afterAll(async ({ browser }) => {
   // Leave nothing running: tear down both labs these tests started.
   const page = await browser.newPage();
@@ -33,7 +48,7 @@ test('a chapter page runs a sandbox step: output and a pass mark, terminal loade
   await expect(run).toBeVisible();
   expect(requests.filter(terminalAsset), 'no terminal JS or CSS before first use').toEqual([]);
   await run.click();
-  await expect(s.locator('.xterm-rows')).toContainText('default via 10.244.1.1', { timeout: 20_000 });
+  await expectTerminal(s, 'default via 10.244.1.1', 20_000);
   await expect(s.locator('.klab-mark--step')).toHaveText('✓ passed');
   await expect(s.getByRole('status')).toContainText('passed');
   expect(requests.filter(terminalAsset).length, 'terminal assets after first use').toBeGreaterThan(0);
@@ -45,7 +60,7 @@ test('a failing check shows a fail mark and opens its hint', async ({ page }) =>
   await expect(s.locator('[data-klab-hint]')).not.toHaveAttribute('open', '');
   await s.getByRole('button', { name: /^Run step/ }).click();
   await expect(s.locator('.klab-mark--step')).toHaveText('✗ failed', { timeout: 20_000 });
-  await expect(s.locator('.xterm-rows')).toContainText('about-to-fail');
+  await expectTerminal(s, 'about-to-fail');
   await expect(s.locator('[data-klab-hint]')).toHaveAttribute('open', '');
   await expect(s.getByText('Fixture hint, shown on failure.')).toBeVisible();
   await expect(s.getByRole('status')).toContainText('failed');
@@ -55,11 +70,12 @@ test('Cancel stops a long step', async ({ page }) => {
   await page.goto('/lab-fixtures/');
   const s = step(page, 'lab-fixture', 'long');
   await s.getByRole('button', { name: /^Run step/ }).click();
-  await expect(s.locator('.xterm-rows')).toContainText('long-started', { timeout: 20_000 });
+  await expectTerminal(s, 'long-started', 20_000);
   await s.getByRole('button', { name: /^Cancel step/ }).click();
   // The step sleeps 31 s: "canceled" within this wait means the cancel ended it (how fast is
   // measured by npm run bench, not asserted here).
   await expect(s.locator('.klab-mark--step')).toHaveText('– canceled', { timeout: 20_000 });
+  await s.locator('.xterm-rows').scrollIntoViewIfNeeded(); // drawn only on screen (expectTerminal)
   await page.waitForTimeout(500);
   const text = (await s.locator('.xterm-rows').textContent()) ?? '';
   expect(text.split('long-finished').length - 1, 'long-finished appears in the command only, never as output').toBe(1);
@@ -74,7 +90,7 @@ test('the free shell echoes input', async ({ page }) => {
   await c.getByRole('button', { name: 'Open shell' }).click();
   await expect(c.getByRole('status')).toContainText('Shell open on host', { timeout: 10_000 });
   await page.keyboard.type('echo shell-says-$((6*7))\n');
-  await expect(c.locator('.klab-term--shell .xterm-rows')).toContainText('shell-says-42', { timeout: 10_000 });
+  await expectTerminal(c.locator('.klab-term--shell'), 'shell-says-42', 10_000);
   await page.keyboard.press('Escape');
   await expect(c.getByRole('button', { name: 'Close shell' })).toBeFocused();
   await c.getByRole('button', { name: 'Close shell' }).click();
