@@ -110,13 +110,15 @@ test('an already aborted signal runs nothing', async () => {
 });
 
 test('a group whose only member is a zombie counts as gone', async () => {
-  // bash's `set -m` gives the background job a group of its own; `exec sleep` never reaps it once it
-  // exits, so the group holds one zombie, as when init is slow to reap an orphaned daemon helper.
-  const parent = spawn('bash', ['-c', 'set -m; true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  // bash's `set -m` gives the background job a group of its own. The job outlives bash's own code
+  // (it sleeps a moment, so bash cannot reap it first) and exits once `exec sleep` has replaced
+  // bash, which never reaps it: the group holds one zombie, as when init is slow to reap an
+  // orphaned daemon helper.
+  const parent = spawn('bash', ['-c', 'set -m; sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
   try {
     const pgid = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
     const state = () => readFileSync(`/proc/${pgid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
-    for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(state(), 'Z', 'the job exited and is left unreaped');
     assert.equal(groupAlive(pgid), false);
     assert.equal(groupAlive(parent.pid!), true, 'a running group counts');
